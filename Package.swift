@@ -1,0 +1,66 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "kymon",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kymon", targets: ["kymon"]),
+        .library(name: "KyQuery", targets: ["KyQuery"]),
+        .library(name: "KyChannels", targets: ["KyChannels"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "kymon",
+            dependencies: [
+                "KyQuery",
+                "KyChannels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .target(
+            name: "KyQuery",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "KyChannels",
+            dependencies: [
+                "KyQuery",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "KyTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/KyTestSupport"
+        ),
+        .testTarget(
+            name: "KyQueryTests",
+            dependencies: ["KyQuery", "KyTestSupport"],
+            resources: [.copy("Captures")]
+        ),
+        .testTarget(
+            name: "kymonTests",
+            dependencies: ["kymon", "KyTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,82 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// A running ComfyUI server read over HTTP: `GET /queue` and `GET /history?max_items=N`.
+///
+/// Every request has a deadline and every body a size cap; no `Origin` header is sent, so
+/// ComfyUI's origin check lets the requests through.
+public struct LiveSource: SnapshotSource {
+    public let server: ServerURL
+    /// The `max_items` window asked of `/history`.
+    public let historyMaxItems: Int
+    /// Deadline for each whole request, body included.
+    public let timeout: Duration
+    /// Largest body accepted.
+    public let maximumBodyBytes: Int
+    private let client: HTTPClient
+    private let logger: Logger
+
+    public init(server: ServerURL, historyMaxItems: Int, client: HTTPClient, timeout: Duration = .seconds(10), maximumBodyBytes: Int = 256 << 20, logger: Logger) {
+        self.server = server
+        self.historyMaxItems = historyMaxItems
+        self.client = client
+        self.timeout = timeout
+        self.maximumBodyBytes = maximumBodyBytes
+        self.logger = logger
+    }
+
+    public var sourceDescription: String { server.redacted }
+
+    public func read(into assembler: inout SnapshotAssembler, options: DecodeOptions) async throws {
+        async let queue = fetch("/queue")
+        async let history = fetch("/history?max_items=\(historyMaxItems)")
+        let (queueBody, historyBody) = try await (queue, history)
+        try decode(queueBody, path: "/queue", into: &assembler, options: options)
+        try decode(historyBody, path: "/history?max_items=\(historyMaxItems)", into: &assembler, options: options)
+    }
+
+    private func decode(_ body: [UInt8], path: String, into assembler: inout SnapshotAssembler, options: DecodeOptions) throws {
+        let reader = JSONReader(bytes: body, documentName: server.redacted + path)
+        try DocumentDecoder.decode(from: reader, into: &assembler, options: options)
+    }
+
+    /// GETs `path` and returns the body; errors name the URL without credentials.
+    public func fetch(_ path: String) async throws -> [UInt8] {
+        let displayURL = server.redacted + path
+        var request = HTTPClientRequest(url: server.appending(path))
+        request.method = .GET
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "kymon")
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(seconds * 1e9))
+        logger.debug("GET \(displayURL)")
+        do {
+            let response = try await client.execute(request, deadline: deadline, logger: logger)
+            guard response.status == .ok else {
+                throw LiveSourceError(url: displayURL, reason: .httpStatus(Int(response.status.code)))
+            }
+            if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maximumBodyBytes {
+                throw LiveSourceError(url: displayURL, reason: .bodyTooLarge(limit: maximumBodyBytes))
+            }
+            let buffer = try await response.body.collect(upTo: maximumBodyBytes)
+            return Array(buffer.readableBytesView)
+        } catch let error as LiveSourceError {
+            throw error
+        } catch is NIOTooManyBytesError {
+            throw LiveSourceError(url: displayURL, reason: .bodyTooLarge(limit: maximumBodyBytes))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw LiveSourceError(url: displayURL, reason: .timedOut(seconds: seconds))
+        } catch {
+            throw LiveSourceError(url: displayURL, reason: .unreachable(Self.describe(error)))
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        if let clientError = error as? HTTPClientError { return String(describing: clientError) }
+        return text
+    }
+}

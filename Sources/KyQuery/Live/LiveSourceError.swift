@@ -1,0 +1,36 @@
+/// A ComfyUI server that could not be read.
+public struct LiveSourceError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, for callers that react differently.
+    public enum Reason: Sendable, Equatable {
+        case unreachable(String)
+        case timedOut(seconds: Double)
+        case httpStatus(Int)
+        case bodyTooLarge(limit: Int)
+    }
+
+    /// The URL requested, credentials removed.
+    public let url: String
+    public let reason: Reason
+
+    public init(url: String, reason: Reason) {
+        self.url = url
+        self.reason = reason
+    }
+
+    public var description: String {
+        switch reason {
+        case .unreachable(let detail):
+            return "cannot reach ComfyUI at \(url): \(detail) (is the server running? set --server or KY_MONITOR_COMFYUI_URL)"
+        case .timedOut(let seconds):
+            return "no complete answer from \(url) within \(Self.format(seconds)) s (raise --timeout if the server is just slow)"
+        case .httpStatus(let status):
+            return "\(url) answered HTTP \(status)\(status == 403 ? " (a proxy or ComfyUI's origin check refused the request)" : "")"
+        case .bodyTooLarge(let limit):
+            return "the answer from \(url) is larger than \(limit / (1 << 20)) MiB; lower history_max_items"
+        }
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        seconds.rounded() == seconds ? String(Int(seconds)) : String(seconds)
+    }
+}

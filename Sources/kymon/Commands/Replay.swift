@@ -1,0 +1,40 @@
+import ArgumentParser
+import KyQuery
+
+extension Kymon {
+    /// `kymon replay`: the same report from saved documents.
+    struct Replay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Report on saved ComfyUI documents (queue, history, jobs) of any size.",
+            discussion: """
+                Accepts any mix of /queue, /history, /history/{id}, /api/jobs and /api/jobs/{id} \
+                documents, detected by shape; - reads standard input. Documents are streamed, so \
+                multi-gigabyte histories use little memory.
+
+                Examples:
+                  $ kymon replay queue.json history.json
+                  $ curl -s http://127.0.0.1:8188/history | kymon replay - --format jsonl
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        @Argument(help: ArgumentHelp("Documents to read; - for standard input.", valueName: "file"), completion: .file(extensions: ["json"]))
+        var files: [String] = []
+
+        func validate() throws {
+            if files.isEmpty { throw ValidationError("give at least one document to replay, or - for standard input") }
+            if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
+        }
+
+        func run() async throws {
+            try await runReportingFailures {
+                let context = try CommandContext(global: global, overrides: output.overrides)
+                let source = FileSource(paths: files)
+                try source.checkReadable()
+                try await SnapshotPrinter(context: context, output: output).run(source)
+            }
+        }
+    }
+}

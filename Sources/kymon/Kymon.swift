@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// The `kymon` command: watches ComfyUI servers and reports what their prompts are doing.
+@main
+struct Kymon: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "kymon",
+        abstract: "Report what ComfyUI prompts are doing: status, node, progress, times, errors.",
+        discussion: """
+            Examples:
+              $ kymon snapshot --server http://127.0.0.1:8188
+              $ kymon snapshot --id 927bc2bd --format json
+              $ kymon replay queue.json history.json --status failed
+              $ kymon config
+            """,
+        version: version,
+        subcommands: [Snapshot.self, Replay.self, ShowConfig.self]
+    )
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import KyQuery
+
+/// Options for reading a live ComfyUI server.
+struct ServerOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("ComfyUI base URL (default: $KY_MONITOR_COMFYUI_URL, else http://127.0.0.1:8188).", valueName: "url"))
+    var server: String?
+
+    @Option(name: .long, help: ArgumentHelp("How many of the newest history entries to ask for (1-10000, default 100).", valueName: "n"))
+    var historyMaxItems: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Deadline in seconds for each request to ComfyUI (default 10).", valueName: "seconds"))
+    var timeout: Double?
+
+    var overrides: [String: Configuration.FlagValue] {
+        var values: [String: Configuration.FlagValue] = [:]
+        if let server { values["comfyui_url"] = .init(server, flag: "--server") }
+        if let historyMaxItems { values["history_max_items"] = .init(String(historyMaxItems), flag: "--history-max-items") }
+        if let timeout { values["timeout_seconds"] = .init(String(timeout), flag: "--timeout") }
+        return values
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import KyChannels
+import KyQuery
+
+/// Prints a snapshot as the user asked and turns `--id` outcomes into exit statuses.
+struct SnapshotPrinter {
+    let context: CommandContext
+    let output: OutputOptions
+
+    /// Reads `source` and prints it; on malformed input, `jsonl` still prints what was decoded before.
+    func run(_ source: some SnapshotSource) async throws {
+        let format = context.format(output.format)
+        var assembler = SnapshotAssembler()
+        do {
+            try await source.read(into: &assembler, options: context.decodeOptions)
+        } catch {
+            if format == .jsonl, error is JSONSyntaxError {
+                let partial = assembler.snapshot(source: source.sourceDescription, generatedAt: Timestamp.now())
+                try? StandardOutput.write(SnapshotFormatter.jsonLines(output.selection.apply(to: partial).items))
+            }
+            throw error
+        }
+        for warning in assembler.warnings { context.logger.warning("\(warning)") }
+        let snapshot = output.selection.apply(to: assembler.snapshot(source: source.sourceDescription, generatedAt: Timestamp.now()))
+        try StandardOutput.write(SnapshotFormatter.format(snapshot, as: format, table: context.tableRenderer))
+        if let id = output.id { throw Self.exitCode(for: snapshot.items.first, id: id) }
+    }
+
+    private static func exitCode(for item: PromptInfo?, id: String) -> ExitCode {
+        guard let item else {
+            StandardError.write("kymon: no prompt with id '\(id)'\n")
+            return .unknownPrompt
+        }
+        switch item.status {
+        case .completed: return .success
+        case .failed: return .promptFailed
+        case .interrupted: return .promptInterrupted
+        case .pending, .running: return .promptNotFinished
+        }
+    }
+}
+
+/// Runs a command body, printing any failure as `kymon: …` and exiting with its documented status.
+func runReportingFailures(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        throw Failure.report(error)
+    }
+}

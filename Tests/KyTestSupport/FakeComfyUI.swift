@@ -1,0 +1,145 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// An in-process stand-in for a ComfyUI server on 127.0.0.1 (port 0), serving recorded bytes.
+///
+/// Routes map a request target (path plus query, exactly as sent) to a canned response; anything
+/// else gets 404 with an empty body, as ComfyUI does for unknown routes.
+public final class FakeComfyUI: Sendable {
+    /// A canned answer.
+    public struct Response: Sendable {
+        public var status: Int
+        public var contentType: String
+        public var body: [UInt8]
+
+        public init(status: Int = 200, contentType: String = "application/json; charset=utf-8", body: [UInt8]) {
+            self.status = status
+            self.contentType = contentType
+            self.body = body
+        }
+
+        /// A JSON body from text.
+        public static func json(_ text: String, status: Int = 200) -> Response {
+            Response(status: status, body: Array(text.utf8))
+        }
+    }
+
+    /// A request the server received.
+    public struct Request: Sendable, Equatable {
+        public var method: String
+        public var target: String
+        public var headers: [String: String]
+    }
+
+    private let channel: any Channel
+    private let routes: NIOLockedValueBox<[String: Response]>
+    private let received: NIOLockedValueBox<[Request]>
+
+    /// The port the server listens on.
+    public let port: Int
+
+    /// `http://127.0.0.1:<port>`.
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Every request so far, in arrival order.
+    public var requests: [Request] { received.withLockedValue { $0 } }
+
+    /// Replaces or adds a route while running.
+    public func setRoute(_ target: String, _ response: Response) {
+        routes.withLockedValue { $0[target] = response }
+    }
+
+    private init(channel: any Channel, routes: NIOLockedValueBox<[String: Response]>, received: NIOLockedValueBox<[Request]>) throws {
+        self.channel = channel
+        self.routes = routes
+        self.received = received
+        guard let port = channel.localAddress?.port else { throw FakeServerError.noPort }
+        self.port = port
+    }
+
+    /// Starts a server answering `routes`.
+    public static func start(routes: [String: Response]) async throws -> FakeComfyUI {
+        let routeBox = NIOLockedValueBox(routes)
+        let requestBox = NIOLockedValueBox<[Request]>([])
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(RouteHandler(routes: routeBox, received: requestBox))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        return try FakeComfyUI(channel: channel, routes: routeBox, received: requestBox)
+    }
+
+    /// Stops listening.
+    public func stop() async throws {
+        try await channel.close()
+    }
+
+    /// Runs `body` with a started server and stops it afterwards, whatever happens.
+    public static func with<Result>(routes: [String: Response], _ body: (FakeComfyUI) async throws -> Result) async throws -> Result {
+        let server = try await start(routes: routes)
+        do {
+            let result = try await body(server)
+            try await server.stop()
+            return result
+        } catch {
+            try? await server.stop()
+            throw error
+        }
+    }
+}
+
+/// The fake server could not start.
+public enum FakeServerError: Error {
+    case noPort
+}
+
+private final class RouteHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let routes: NIOLockedValueBox<[String: FakeComfyUI.Response]>
+    private let received: NIOLockedValueBox<[FakeComfyUI.Request]>
+    private var head: HTTPRequestHead?
+
+    init(routes: NIOLockedValueBox<[String: FakeComfyUI.Response]>, received: NIOLockedValueBox<[FakeComfyUI.Request]>) {
+        self.routes = routes
+        self.received = received
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+        case .body:
+            break
+        case .end:
+            guard let head else { return }
+            var headers: [String: String] = [:]
+            for (name, value) in head.headers { headers[name.lowercased()] = value }
+            let request = FakeComfyUI.Request(method: head.method.rawValue, target: head.uri, headers: headers)
+            received.withLockedValue { $0.append(request) }
+            let response = routes.withLockedValue { $0[head.uri] } ?? FakeComfyUI.Response(status: 404, contentType: "text/plain", body: [])
+            respond(context: context, with: response)
+            self.head = nil
+        }
+    }
+
+    private func respond(context: ChannelHandlerContext, with response: FakeComfyUI.Response) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: response.contentType)
+        headers.add(name: "Content-Length", value: String(response.body.count))
+        headers.add(name: "Connection", value: "close")
+        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in boundContext.value.close(promise: nil) }
+    }
+}
