@@ -20,6 +20,9 @@ public enum DocumentDecoder {
             try decodeQueue(from: reader, firstKey: firstKey, into: &assembler)
         case "jobs", "pagination":
             try decodeJobList(from: reader, firstKey: firstKey, into: &assembler, options: options)
+        case "error" where try reader.peekKind() != .object:
+            let detail = try reader.peekKind() == .string ? ": " + (try reader.readString(maximumBytes: 500)) : ""
+            throw reader.syntaxError("this is an error reply, not a ComfyUI queue, history or jobs document\(detail)")
         case _ where jobFields.contains(firstKey):
             try add(try JobRecord.decode(from: reader, options: options, firstKey: firstKey), detail: .fullRecord, to: &assembler)
         default:

@@ -9,9 +9,9 @@ enum HistoryEntry {
         try reader.beginObject("the history entry \(id)")
         while let field = try reader.nextKey(matching: ["prompt", "outputs", "status"]) {
             switch field {
-            case 0: item = try reader.peekKind() == .null ? nil : try QueueItem.decode(from: reader)
+            case 0: item = try reader.consumeNull() ? nil : try QueueItem.decode(from: reader)
             case 1: try OutputFiles.decode(from: reader, into: &outputs)
-            case 2: record = try reader.peekKind() == .null ? nil : try ExecutionRecord.decode(from: reader, options: options, context: "status")
+            case 2: record = try reader.consumeNull() ? nil : try ExecutionRecord.decode(from: reader, options: options, context: "status")
             default: try reader.skipValue()
             }
         }

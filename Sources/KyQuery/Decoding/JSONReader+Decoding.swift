@@ -1,4 +1,11 @@
 extension JSONReader {
+    /// Consumes a `null` and returns true; leaves any other value and returns false.
+    func consumeNull() throws -> Bool {
+        guard try peekKind() == .null else { return false }
+        try readNull()
+        return true
+    }
+
     /// Reads a string, treating `null` as absent.
     func readOptionalString(_ context: @autoclosure () -> String, maximumBytes: Int = 1 << 16) throws -> String? {
         if try peekKind() == .null {

@@ -34,12 +34,12 @@ enum JobRecord {
             case 3: createTime = try reader.readOptionalMilliseconds("job.create_time")
             case 4: startTime = try reader.readOptionalMilliseconds("job.execution_start_time")
             case 5: endTime = try reader.readOptionalMilliseconds("job.execution_end_time")
-            case 6: error = try reader.peekKind() == .null ? nil : try TerminalEvent.decode(from: reader, options: options, context: "job.execution_error")
+            case 6: error = try reader.consumeNull() ? nil : try TerminalEvent.decode(from: reader, options: options, context: "job.execution_error")
             case 7: preview = try OutputFiles.decodeItem(from: reader)
             case 8:
                 sawOutputs = true
                 try OutputFiles.decode(from: reader, into: &outputs)
-            case 9: record = try reader.peekKind() == .null ? nil : try ExecutionRecord.decode(from: reader, options: options, context: "job.execution_status")
+            case 9: record = try reader.consumeNull() ? nil : try ExecutionRecord.decode(from: reader, options: options, context: "job.execution_status")
             case 10: nodeTypes = try decodeWorkflowGraph(from: reader)
             default: try reader.skipValue()
             }

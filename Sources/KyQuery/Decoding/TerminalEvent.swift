@@ -21,7 +21,7 @@ extension TerminalEvent {
         while let field = try reader.nextKey(matching: fields) {
             switch field {
             case 0: event.timestamp = try reader.readOptionalMilliseconds("\(context).timestamp")
-            case 1: nodeID = try reader.peekKind() == .null ? nil : try reader.readIdentifier("\(context).node_id")
+            case 1: nodeID = try reader.consumeNull() ? nil : try reader.readIdentifier("\(context).node_id")
             case 2: nodeType = try reader.readOptionalString("\(context).node_type", maximumBytes: 1024)
             case 3:
                 exceptionType = try reader.readOptionalString("\(context).exception_type", maximumBytes: 4096)

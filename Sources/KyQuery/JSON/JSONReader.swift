@@ -434,6 +434,7 @@ public final class JSONReader {
     }
 
     private func scanEscape(keep: Bool, maximumBytes: Int) throws {
+        let escapeStart = bytesConsumed - 1
         guard let byte = try nextByte() else { throw syntaxError("unexpected end of input inside a string escape") }
         let decoded: UInt8
         switch byte {
@@ -446,32 +447,31 @@ public final class JSONReader {
         case UInt8(ascii: "r"): decoded = 0x0D
         case UInt8(ascii: "t"): decoded = 0x09
         case UInt8(ascii: "u"):
-            let scalar = try readUnicodeEscape()
+            let scalar = try readUnicodeEscape(startingAt: escapeStart)
             if keep {
                 for unit in String(Character(scalar)).utf8 { keepByte(unit, maximumBytes: maximumBytes) }
             }
             return
         default:
-            position -= 1
-            throw syntaxError("invalid escape '\\\(describeByte(byte, quoted: false))' inside a string")
+            throw syntaxError("invalid escape '\\\(describeByte(byte, quoted: false))' inside a string", at: escapeStart)
         }
         if keep { keepByte(decoded, maximumBytes: maximumBytes) }
     }
 
-    private func readUnicodeEscape() throws -> Unicode.Scalar {
+    private func readUnicodeEscape(startingAt escapeStart: Int) throws -> Unicode.Scalar {
         let high = try readHexQuad()
         if (0xDC00...0xDFFF).contains(high) {
-            throw syntaxError("invalid \\u escape: lone low surrogate \\u\(String(high, radix: 16))")
+            throw syntaxError("invalid \\u escape: lone low surrogate \\u\(String(high, radix: 16))", at: escapeStart)
         }
         guard (0xD800...0xDBFF).contains(high) else {
             return Unicode.Scalar(high).unsafelyUnwrapped
         }
         guard try nextByte() == UInt8(ascii: "\\"), try nextByte() == UInt8(ascii: "u") else {
-            throw syntaxError("invalid \\u escape: lone high surrogate \\u\(String(high, radix: 16))")
+            throw syntaxError("invalid \\u escape: lone high surrogate \\u\(String(high, radix: 16))", at: escapeStart)
         }
         let low = try readHexQuad()
         guard (0xDC00...0xDFFF).contains(low) else {
-            throw syntaxError("invalid \\u escape: high surrogate not followed by a low surrogate")
+            throw syntaxError("invalid \\u escape: high surrogate not followed by a low surrogate", at: escapeStart)
         }
         let value = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
         return Unicode.Scalar(value).unsafelyUnwrapped

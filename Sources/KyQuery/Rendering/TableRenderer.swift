@@ -19,7 +19,7 @@ public struct TableRenderer: Sendable {
     private static let timeWidth = 14
     private static let durationWidth = 7
 
-    /// The whole table, one line per item, ending in a newline.
+    /// The whole table, one line per item (plus the first line of any error), ending in a newline.
     public func render(_ snapshot: Snapshot) -> String {
         var lines = [header(snapshot)]
         lines.append(row("STATUS", "ID", "NUM", "WHEN", "TIME", "DETAIL", color: nil))
@@ -32,6 +32,9 @@ public struct TableRenderer: Sendable {
                     color: useColor ? Self.color(item.status) : nil
                 )
             )
+            if let message = item.error?.message?.split(separator: "\n", omittingEmptySubsequences: true).first {
+                lines.append(Self.truncate("    └ " + message, to: width))
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -65,9 +68,7 @@ public struct TableRenderer: Sendable {
             return item.outputs.count > 1 ? "\(first) (+\(item.outputs.count - 1))" : first
         case .failed:
             let type = item.error?.type ?? "error"
-            let message = item.error?.message?.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init)
-            let text = message.map { "\(type): \($0)" } ?? type
-            return node.map { "\(text) (at \($0))" } ?? text
+            return node.map { "\(type) at \($0)" } ?? type
         case .interrupted:
             return node.map { "stopped at \($0)" } ?? "stopped"
         }

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Runs the built `kymon` binary as a user would and captures everything it says.
+struct KymonProcess {
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The binary next to the test bundle (same build configuration), or `KYMON_BINARY`.
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["KYMON_BINARY"] { return URL(fileURLWithPath: path) }
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kymon")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return packageRoot.appendingPathComponent(".build/debug/kymon")
+    }
+
+    static func fixture(_ name: String) -> String { packageRoot.appendingPathComponent("Fixtures/\(name)").path }
+
+    /// Runs `kymon arguments` in an empty temporary folder with a minimal environment plus `environment`.
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil, directory: URL? = nil) throws -> Outcome {
+        let folder = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("kymon-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { if directory == nil { try? FileManager.default.removeItem(at: folder) } }
+        let outURL = folder.appendingPathComponent(".stdout")
+        let errURL = folder.appendingPathComponent(".stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["60", binary.path] + arguments
+        process.currentDirectoryURL = folder
+        var base = ["PATH": "/usr/bin:/bin", "TZ": "UTC", "HOME": folder.path, "LANG": "C.UTF-8"]
+        base.merge(environment) { $1 }
+        process.environment = base
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        if let stdin {
+            let input = folder.appendingPathComponent(".stdin")
+            try stdin.write(to: input)
+            process.standardInput = try FileHandle(forReadingFrom: input)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
+        try process.run()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
+        )
+    }
+
+    /// Writes `text` to a fresh temporary file and returns its path.
+    static func temporaryFile(_ text: String, name: String = "doc.json") throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kymon-file-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+}
+
+extension String {
+    var jsonObject: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(utf8))) as? [String: Any]
+    }
+}

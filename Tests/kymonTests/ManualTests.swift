@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+/// The man page must describe every option that `--help` lists.
+@Suite("Man page")
+struct ManualTests {
+    private static let commands = [[String](), ["snapshot"], ["replay"], ["config"]]
+
+    private func renderedManual() throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "mandoc -T utf8 '\(KymonProcess.packageRoot.appendingPathComponent("man/kymon.1").path)' | col -b"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0 && !text.isEmpty, "mandoc is needed (scripts/setup installs it)")
+        return text
+    }
+
+    @Test("every --option in help appears in the man page", arguments: commands)
+    func optionsDocumented(command: [String]) throws {
+        let manual = try renderedManual()
+        let help = try KymonProcess.run(command + ["--help"])
+        #expect(help.status == 0)
+        let options = Set(help.stdout.matches(of: /--[a-z][a-z-]+/).map { String($0.output) })
+        #expect(!options.isEmpty)
+        for option in options {
+            #expect(manual.contains(option), "\(option) of `kymon \(command.joined(separator: " "))` is missing from man/kymon.1")
+        }
+        for subcommand in command { #expect(manual.contains(subcommand)) }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+@Suite("kymon replay (black box)")
+struct ReplayCommandTests {
+    private let fixtures = [KymonProcess.fixture("queue.json"), KymonProcess.fixture("history.json")]
+
+    @Test("json: one snapshot document on stdout, nothing on stderr")
+    func json() throws {
+        let run = try KymonProcess.run(["replay"] + fixtures)
+        #expect(run.status == 0)
+        #expect(run.stderr.isEmpty)
+        let document = try #require(run.stdout.jsonObject)
+        #expect(document["schema"] as? String == "kymon.snapshot/1")
+        #expect((document["items"] as? [Any])?.count == 19)
+        #expect((document["queue"] as? [String: Int]) == ["running": 0, "pending": 1])
+        #expect(document["source"] as? String == fixtures.joined(separator: ", "))
+    }
+
+    @Test("jsonl: one info per line")
+    func jsonLines() throws {
+        let run = try KymonProcess.run(["replay", "--format", "jsonl"] + fixtures)
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 19)
+        #expect(lines.allSatisfy { String($0).jsonObject?["id"] != nil })
+    }
+
+    @Test("table: readable, uncoloured when not a terminal")
+    func table() throws {
+        let run = try KymonProcess.run(["replay", "--format", "table"] + fixtures)
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("0 running · 1 pending · 18 finished"))
+        #expect(run.stdout.contains("STATUS"))
+        #expect(!run.stdout.contains("\u{1B}"))
+    }
+
+    @Test("filters: --status (repeatable) and --limit")
+    func filters() throws {
+        let run = try KymonProcess.run(["replay", "--format", "jsonl", "--status", "failed", "--status", "interrupted", "--limit", "3"] + fixtures)
+        #expect(run.status == 0)
+        let statuses = run.stdout.split(separator: "\n").compactMap { String($0).jsonObject?["status"] as? String }
+        #expect(statuses == ["interrupted", "failed", "interrupted"])
+    }
+
+    @Test(
+        "--id: the exit status tells the prompt's state",
+        arguments: [("927bc2bd", Int32(0)), ("779977d7", 1), ("3557d529", 130), ("7e865bb1", 3), ("00000000", 4), ("e38ff296-6a3d-49d1-85ac-3ed7446a61a1", 1)]
+    )
+    func idOutcome(id: String, status: Int32) throws {
+        let run = try KymonProcess.run(["replay", "--id", id] + fixtures)
+        #expect(run.status == status, "\(run.stderr)")
+        if status == 4 {
+            #expect(run.stderr == "kymon: no prompt with id '\(id)'\n")
+        } else {
+            #expect((run.stdout.jsonObject?["items"] as? [[String: Any]])?.first?["id"] as? String != nil)
+        }
+    }
+
+    @Test("standard input with -")
+    func standardInput() throws {
+        let history = try Data(contentsOf: URL(fileURLWithPath: fixtures[1]))
+        let run = try KymonProcess.run(["replay", "-", "--format", "jsonl"], stdin: history)
+        #expect(run.status == 0)
+        #expect(run.stdout.split(separator: "\n").count == 18)
+    }
+
+    @Test("a missing file exits 66 and names it")
+    func missingFile() throws {
+        let run = try KymonProcess.run(["replay", "nope.json"])
+        #expect(run.status == 66)
+        #expect(run.stderr == "kymon: cannot open 'nope.json': No such file or directory\n")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test("malformed input exits 65 with file:line:column; jsonl keeps what came before, json prints nothing")
+    func malformed() throws {
+        let history = try String(contentsOfFile: fixtures[1], encoding: .utf8)
+        let cut = try KymonProcess.temporaryFile(String(history.prefix(history.utf8.count / 2)), name: "cut.json")
+        let lines = try KymonProcess.run(["replay", "--format", "jsonl", cut])
+        #expect(lines.status == 65)
+        #expect(lines.stderr.hasPrefix("kymon: \(cut):1:"))
+        #expect(lines.stderr.contains("unexpected end of input"))
+        #expect(lines.stdout.split(separator: "\n").count >= 3)
+        let document = try KymonProcess.run(["replay", "--format", "json", cut])
+        #expect(document.status == 65)
+        #expect(document.stdout.isEmpty)
+
+        let html = try KymonProcess.temporaryFile("<!doctype html>\n<p>502</p>", name: "page.json")
+        let page = try KymonProcess.run(["replay", html])
+        #expect(page.status == 65)
+        #expect(page.stderr == "kymon: \(html):1:1: expected a value, found '<'\n")
+    }
+
+    @Test("usage errors exit 64", arguments: [["replay"], ["replay", "--status", "bogus", "x.json"], ["replay", "--limit", "0", "x.json"], ["replay", "-", "-"], ["frobnicate"]])
+    func usage(arguments: [String]) throws {
+        let run = try KymonProcess.run(arguments)
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(!run.stderr.isEmpty)
+    }
+
+    @Test("a closed pipe ends quietly with status 0")
+    func closedPipe() throws {
+        let script = "'\(KymonProcess.binary.path)' replay --format jsonl '\(fixtures[1])' | head -n 1 > /dev/null; echo ${PIPESTATUS[0]}"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let status = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(status == "0\n")
+        #expect(errors.fileHandleForReading.readDataToEndOfFile().isEmpty)
+    }
+
+    @Test("--version and --help")
+    func versionAndHelp() throws {
+        let version = try KymonProcess.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
+        let help = try KymonProcess.run(["replay", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--traceback-depth"))
+    }
+}
