@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "kymon", targets: ["kymon"]),
         .library(name: "KyQuery", targets: ["KyQuery"]),
         .library(name: "KyChannels", targets: ["KyChannels"]),
+        .library(name: "RocketMQ", targets: ["RocketMQ"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,6 +42,32 @@ let package = Package(
                 "KyQuery",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .target(
+            name: "RocketMQ",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "RocketMQTestSupport",
+            dependencies: [
+                "RocketMQ",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/RocketMQTestSupport"
+        ),
+        .testTarget(
+            name: "RocketMQTests",
+            dependencies: [
+                "RocketMQ",
+                "RocketMQTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.copy("Wire")]
         ),
         .target(
             name: "KyTestSupport",
