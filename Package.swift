@@ -86,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "kymonTests",
-            dependencies: ["kymon", "KyTestSupport"]
+            dependencies: ["kymon", "KyQuery", "KyTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

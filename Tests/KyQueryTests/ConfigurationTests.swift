@@ -62,7 +62,7 @@ struct ConfigurationTests {
         arguments: [
             (["KY_MONITOR_REDIS_PORT": "70000"], "invalid value '70000' for redis_channel.port (from env KY_MONITOR_REDIS_PORT): expected a whole number from 1 to 65535"),
             (["KY_MONITOR_FREQUENCY_SECONDS": "0"], "for frequency_seconds (from env KY_MONITOR_FREQUENCY_SECONDS): expected a number greater than 0"),
-            (["KY_MONITOR_REDIS_ENABLED": "maybe"], "expected true/false/1/0/yes/no"),
+            (["KY_MONITOR_REDIS_ENABLED": "maybe"], "expected true/false, 1/0, yes/no or on/off"),
             (["KY_MONITOR_COMFYUI_URL": "ftp://x"], "expected an http:// or https:// URL"),
             (["KY_MONITOR_LOG_LEVEL": "loud"], "expected one of trace, debug"),
             (["KY_MONITOR_PROMPT_SERVER_EVENT_NAME": "executing"], "^ky[a-z0-9_.-]{0,62}$"),

@@ -1,3 +1,4 @@
+import Foundation
 import AsyncHTTPClient
 import KyTestSupport
 import Logging
@@ -34,6 +35,20 @@ struct LiveSourceTests {
             }
             #expect(Set(server.requests.map(\.target)) == ["/queue", "/history?max_items=2"])
             #expect(server.requests.allSatisfy { $0.headers["origin"] == nil })
+            #expect(server.requests.allSatisfy { $0.headers["authorization"] == nil })
+        }
+    }
+
+    @Test("credentials in the URL are sent as basic auth, never in the URL")
+    func basicAuthentication() async throws {
+        try await FakeComfyUI.with(routes: ["/queue": .json(#"{"queue_running": [], "queue_pending": []}"#)]) { server in
+            try await HTTPClient.withHTTPClient { client in
+                let url = try ServerURL(server.baseURL.replacingOccurrences(of: "://", with: "://admin:s%40cret@"))
+                let live = LiveSource(server: url, historyMaxItems: 1, client: client, timeout: .seconds(5), logger: Logger(label: "t"))
+                _ = try await live.fetch("/queue")
+            }
+            #expect(server.requests.first?.headers["authorization"] == "Basic YWRtaW46c0BjcmV0")
+            #expect(server.requests.first?.target == "/queue")
         }
     }
 
@@ -95,7 +110,10 @@ struct ServerURLTests {
         let url = try ServerURL("http://admin:pw@gpu:8188/")
         #expect(url.rawValue == "http://admin:pw@gpu:8188")
         #expect(url.redacted == "http://gpu:8188")
-        #expect(url.appending("/queue") == "http://admin:pw@gpu:8188/queue")
+        #expect(url.appending("/queue") == "http://gpu:8188/queue")
+        #expect(url.basicAuthorization == "Basic YWRtaW46cHc=")
+        #expect(try ServerURL("http://a%40b:p%3Aw@gpu").basicAuthorization == "Basic YUBiOnA6dw==")
+        #expect(try ServerURL("http://gpu").basicAuthorization == nil)
     }
 
     @Test("bad URLs are refused with a reason", arguments: ["gpu:8188", "ftp://x", "http://", "http://x:99999", "http://x/?a=1", "http://user:pw@"])

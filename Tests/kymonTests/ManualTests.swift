@@ -1,4 +1,5 @@
 import Foundation
+import KyQuery
 import Testing
 
 /// The man page must describe every option that `--help` lists.
@@ -30,5 +31,16 @@ struct ManualTests {
             #expect(manual.contains(option), "\(option) of `kymon \(command.joined(separator: " "))` is missing from man/kymon.1")
         }
         for subcommand in command { #expect(manual.contains(subcommand)) }
+    }
+
+    @Test("every configuration key is documented in the man page and the README")
+    func configurationDocumented() throws {
+        let manual = try renderedManual()
+        let readme = try String(contentsOf: KymonProcess.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        for key in ConfigKey.catalog {
+            #expect(manual.contains(key.environment), "\(key.environment) is missing from man/kymon.1")
+            #expect(manual.contains(key.path), "\(key.path) is missing from man/kymon.1")
+            #expect(readme.contains("| `\(key.path)` | `\(key.environment)` |"), "\(key.path) is missing from the README's configuration table")
+        }
     }
 }

@@ -30,7 +30,7 @@ struct ReplayCommandTests {
     func table() throws {
         let run = try KymonProcess.run(["replay", "--format", "table"] + fixtures)
         #expect(run.status == 0)
-        #expect(run.stdout.hasPrefix("0 running · 1 pending · 18 finished"))
+        #expect(run.stdout.hasPrefix("0 running · 1 pending · 19 shown"))
         #expect(run.stdout.contains("STATUS"))
         #expect(!run.stdout.contains("\u{1B}"))
     }
@@ -55,6 +55,29 @@ struct ReplayCommandTests {
         } else {
             #expect((run.stdout.jsonObject?["items"] as? [[String: Any]])?.first?["id"] as? String != nil)
         }
+    }
+
+    @Test("an ambiguous id prefix says which prompts it matches")
+    func ambiguousPrefix() throws {
+        let folder = try KymonProcess.temporaryFile(#"{"abcd-1": {"prompt": [1, "abcd-1", {}, {}, []]}, "abcd-2": {"prompt": [2, "abcd-2", {}, {}, []]}}"#)
+        let run = try KymonProcess.run(["replay", "--id", "abcd", folder])
+        #expect(run.status == 4)
+        #expect(run.stderr.contains("'abcd' matches 2 prompts"))
+    }
+
+    @Test("documents that are not queue, history or jobs are refused, not misread", arguments: ["s00-idle-baseline/02-prompt-idle.json", "s00-idle-baseline/05-system-stats.json", "s01-success/01-post-prompt-success.request.json", "s09-final-snapshots/09-api-job-unknown-id.json"])
+    func foreignDocuments(capture: String) throws {
+        let path = KymonProcess.packageRoot.appendingPathComponent("Tests/KyQueryTests/Captures/\(capture)").path
+        let run = try KymonProcess.run(["replay", path])
+        #expect(run.status == 65, "\(run.stdout)")
+        #expect(run.stderr.hasPrefix("kymon: \(path):1:"))
+    }
+
+    @Test("out-of-range flag values are usage errors naming the flag", arguments: [["--traceback-depth", "21"], ["--traceback-depth=-1"]])
+    func flagRanges(flag: [String]) throws {
+        let run = try KymonProcess.run(["replay"] + flag + fixtures)
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("(from flag --traceback-depth)"))
     }
 
     @Test("standard input with -")

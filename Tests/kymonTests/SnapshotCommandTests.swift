@@ -26,6 +26,23 @@ struct SnapshotCommandTests {
         }
     }
 
+    @Test("--id asks /history/{id} for prompts older than the window")
+    func idBeyondWindow() async throws {
+        let routes = [
+            "/queue": try capture("s00-idle-baseline/01-queue-idle.json"),
+            "/history?max_items=100": try capture("s00-idle-baseline/03-history-empty.json"),
+            "/history/779977d7-6cf5-4b6d-9ecf-1e583e633389": try capture("s03-error/02-history-by-id-error.json"),
+            "/history/00000000-0000-0000-0000-000000000000": try capture("s09-final-snapshots/04-history-unknown-id.json"),
+        ]
+        try await FakeComfyUI.with(routes: routes) { server in
+            let found = try KymonProcess.run(["snapshot", "--server", server.baseURL, "--id", "779977d7-6cf5-4b6d-9ecf-1e583e633389", "--format", "jsonl"])
+            #expect(found.status == 1, "\(found.stderr)")
+            #expect(found.stdout.contains(#""status":"failed""#))
+            let unknown = try KymonProcess.run(["snapshot", "--server", server.baseURL, "--id", "00000000-0000-0000-0000-000000000000"])
+            #expect(unknown.status == 4)
+        }
+    }
+
     @Test("an unreachable server exits 69 with the URL and a hint")
     func unreachable() async throws {
         let server = try await FakeComfyUI.start(routes: [:])

@@ -39,7 +39,7 @@ public struct ConfigKey: Sendable {
             switch text.lowercased() {
             case "true", "1", "yes", "on": return .success(.bool(true))
             case "false", "0", "no", "off": return .success(.bool(false))
-            default: return .failure(.init("expected true/false/1/0/yes/no"))
+            default: return .failure(.init("expected true/false, 1/0, yes/no or on/off"))
             }
         case .integer(let range):
             guard let value = Int(text) else { return .failure(.init("expected a whole number from \(range.lowerBound) to \(range.upperBound)")) }

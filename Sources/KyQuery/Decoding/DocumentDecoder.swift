@@ -20,6 +20,10 @@ public enum DocumentDecoder {
             try decodeQueue(from: reader, firstKey: firstKey, into: &assembler)
         case "jobs", "pagination":
             try decodeJobList(from: reader, firstKey: firstKey, into: &assembler, options: options)
+        case "exec_info", "node_errors", "system", "devices":
+            throw reader.syntaxError("this looks like a /prompt or /system_stats answer, not a ComfyUI queue, history or jobs document")
+        case "prompt" where try reader.peekKind() == .object:
+            throw reader.syntaxError("this looks like a POST /prompt request body, not a ComfyUI queue, history or jobs document")
         case "error" where try reader.peekKind() != .object:
             let detail = try reader.peekKind() == .string ? ": " + (try reader.readString(maximumBytes: 500)) : ""
             throw reader.syntaxError("this is an error reply, not a ComfyUI queue, history or jobs document\(detail)")

@@ -57,7 +57,7 @@ extension JSONReader {
 
 extension JSONWriter {
     /// The text `number(_:)` would write.
-    static func render(number: Double) -> String {
+    public static func render(number: Double) -> String {
         var writer = JSONWriter(reservingCapacity: 24)
         writer.number(number)
         return String(decoding: writer.bytes, as: UTF8.self)

@@ -5,6 +5,13 @@ public protocol SnapshotSource: Sendable {
 
     /// Reads every document into `assembler`. Infos decoded before a failure stay in it.
     func read(into assembler: inout SnapshotAssembler, options: DecodeOptions) async throws
+
+    /// Looks for one prompt beyond what `read` covered (a live server's older history); may add nothing.
+    func lookUp(id: String, into assembler: inout SnapshotAssembler, options: DecodeOptions) async throws
+}
+
+extension SnapshotSource {
+    public func lookUp(id: String, into assembler: inout SnapshotAssembler, options: DecodeOptions) async throws {}
 }
 
 extension SnapshotSource {

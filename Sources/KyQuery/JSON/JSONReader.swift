@@ -214,7 +214,7 @@ public final class JSONReader {
     }
 
     /// An error for a token that began at `offset` on the current line (tokens hold no newlines).
-    private func syntaxError(_ message: String, at offset: Int) -> JSONSyntaxError {
+    func syntaxError(_ message: String, at offset: Int) -> JSONSyntaxError {
         var error = syntaxError(message)
         error.column = max(1, error.column - (bytesConsumed - offset))
         return error

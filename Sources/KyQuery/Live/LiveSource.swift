@@ -37,6 +37,17 @@ public struct LiveSource: SnapshotSource {
         try decode(historyBody, path: "/history?max_items=\(historyMaxItems)", into: &assembler, options: options)
     }
 
+    /// Asks `/history/{id}` for a prompt older than the `max_items` window.
+    public func lookUp(id: String, into assembler: inout SnapshotAssembler, options: DecodeOptions) async throws {
+        let allowed = id.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+        }
+        guard allowed, !id.isEmpty else { return }
+        let path = "/history/\(id)"
+        try decode(try await fetch(path), path: path, into: &assembler, options: options)
+    }
+
     private func decode(_ body: [UInt8], path: String, into assembler: inout SnapshotAssembler, options: DecodeOptions) throws {
         let reader = JSONReader(bytes: body, documentName: server.redacted + path)
         try DocumentDecoder.decode(from: reader, into: &assembler, options: options)
@@ -49,6 +60,7 @@ public struct LiveSource: SnapshotSource {
         request.method = .GET
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "kymon")
+        if let authorization = server.basicAuthorization { request.headers.add(name: "Authorization", value: authorization) }
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         let deadline = NIODeadline.now() + .nanoseconds(Int64(seconds * 1e9))
         logger.debug("GET \(displayURL)")

@@ -1,9 +1,17 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// A validated ComfyUI base URL, such as `http://127.0.0.1:8188`.
 public struct ServerURL: Sendable, Equatable, CustomStringConvertible {
     /// The URL as given, without a trailing slash; may hold credentials.
     public let rawValue: String
-    /// The URL with any `user:password@` removed, safe to print.
+    /// The URL with any `user:password@` removed, safe to print; requests go here.
     public let redacted: String
+    /// `Basic …` for the `Authorization` header when the URL holds `user:password@`.
+    public let basicAuthorization: String?
 
     /// Parses `http://` or `https://` URLs with a host; throws a message naming the problem.
     public init(_ text: String) throws(ServerURLError) {
@@ -27,12 +35,34 @@ public struct ServerURL: Sendable, Equatable, CustomStringConvertible {
         }
         rawValue = value
         redacted = String(value[..<schemeEnd.upperBound]) + hostPart + afterScheme[authority.endIndex...]
+        if let at = authority.lastIndex(of: "@") {
+            let credentials = Self.percentDecoded(authority[..<at])
+            basicAuthorization = "Basic " + Data(credentials).base64EncodedString()
+        } else {
+            basicAuthorization = nil
+        }
+    }
+
+    /// Bytes of `text` with `%XX` escapes decoded.
+    private static func percentDecoded(_ text: Substring) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
+                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return bytes
     }
 
     public var description: String { redacted }
 
-    /// The URL of `path` (which starts with `/`) on this server.
-    public func appending(_ path: String) -> String { rawValue + path }
+    /// The URL of `path` (which starts with `/`) on this server, without credentials.
+    public func appending(_ path: String) -> String { redacted + path }
 }
 
 /// A URL kymon cannot use as a ComfyUI server.

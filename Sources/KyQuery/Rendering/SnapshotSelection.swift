@@ -17,18 +17,30 @@ public struct SnapshotSelection: Sendable, Equatable {
     public func apply(to snapshot: Snapshot) -> Snapshot {
         var selected = snapshot
         if let id {
-            selected.items = Self.match(id: id, in: snapshot.items).map { [$0] } ?? []
+            if case .found(let item) = Self.match(id: id, in: snapshot.items) { selected.items = [item] } else { selected.items = [] }
         }
         if !statuses.isEmpty { selected.items = selected.items.filter { statuses.contains($0.status) } }
         if let limit { selected.items = Array(selected.items.prefix(limit)) }
         return selected
     }
 
+    /// What an id or prefix refers to.
+    public enum Match: Sendable, Equatable {
+        case found(PromptInfo)
+        /// The prefix fits several prompts; their ids.
+        case ambiguous([String])
+        case none
+    }
+
     /// The item with exactly this id, else the only one whose id starts with it (4+ characters).
-    public static func match(id: String, in items: [PromptInfo]) -> PromptInfo? {
-        if let exact = items.first(where: { $0.id == id }) { return exact }
-        guard id.count >= 4 else { return nil }
+    public static func match(id: String, in items: [PromptInfo]) -> Match {
+        if let exact = items.first(where: { $0.id == id }) { return .found(exact) }
+        guard id.count >= 4 else { return .none }
         let candidates = items.filter { $0.id.hasPrefix(id) }
-        return candidates.count == 1 ? candidates[0] : nil
+        switch candidates.count {
+        case 0: return .none
+        case 1: return .found(candidates[0])
+        default: return .ambiguous(candidates.map(\.id))
+        }
     }
 }

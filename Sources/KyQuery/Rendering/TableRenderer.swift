@@ -42,7 +42,7 @@ public struct TableRenderer: Sendable {
     private func header(_ snapshot: Snapshot) -> String {
         var parts: [String] = []
         if let queue = snapshot.queue { parts.append("\(queue.running) running · \(queue.pending) pending") }
-        parts.append("\(snapshot.items.filter { $0.kind == .history }.count) finished")
+        parts.append("\(snapshot.items.count) shown")
         parts.append(snapshot.source)
         return Self.truncate(parts.joined(separator: " · "), to: width)
     }

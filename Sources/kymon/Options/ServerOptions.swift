@@ -16,7 +16,7 @@ struct ServerOptions: ParsableArguments {
         var values: [String: Configuration.FlagValue] = [:]
         if let server { values["comfyui_url"] = .init(server, flag: "--server") }
         if let historyMaxItems { values["history_max_items"] = .init(String(historyMaxItems), flag: "--history-max-items") }
-        if let timeout { values["timeout_seconds"] = .init(String(timeout), flag: "--timeout") }
+        if let timeout { values["timeout_seconds"] = .init(JSONWriter.render(number: timeout), flag: "--timeout") }
         return values
     }
 }

@@ -10,7 +10,7 @@ enum Failure {
         case InputError.cannotOpen: return .inputMissing
         case is InputError: return .ioError
         case is LiveSourceError: return .serverUnavailable
-        case is ConfigurationError: return .configurationError
+        case let error as ConfigurationError: return error.isFromFlag ? .validationFailure : .configurationError
         case StandardOutputError.closed: return .success
         case is StandardOutputError: return .ioError
         default: return .internalError

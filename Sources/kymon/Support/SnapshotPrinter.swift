@@ -21,7 +21,16 @@ struct SnapshotPrinter {
             throw error
         }
         for warning in assembler.warnings { context.logger.warning("\(warning)") }
-        let snapshot = output.selection.apply(to: assembler.snapshot(source: source.sourceDescription, generatedAt: Timestamp.now()))
+        var whole = assembler.snapshot(source: source.sourceDescription, generatedAt: Timestamp.now())
+        if let id = output.id, SnapshotSelection.match(id: id, in: whole.items) == .none {
+            try await source.lookUp(id: id, into: &assembler, options: context.decodeOptions)
+            whole = assembler.snapshot(source: source.sourceDescription, generatedAt: whole.generatedAt)
+        }
+        let snapshot = output.selection.apply(to: whole)
+        if let id = output.id, case .ambiguous(let ids) = SnapshotSelection.match(id: id, in: whole.items) {
+            StandardError.write("kymon: '\(id)' matches \(ids.count) prompts (\(ids.prefix(5).joined(separator: ", "))); give more of the id\n")
+            throw ExitCode.unknownPrompt
+        }
         try StandardOutput.write(SnapshotFormatter.format(snapshot, as: format, table: context.tableRenderer))
         if let id = output.id { throw Self.exitCode(for: snapshot.items.first, id: id) }
     }
