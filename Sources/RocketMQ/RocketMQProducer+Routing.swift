@@ -96,3 +96,20 @@ extension RocketMQProducer {
         throw lastError ?? RocketMQError.noRoute(topic: topic, reason: "no name server answered")
     }
 }
+
+extension RocketMQProducer {
+    /// Looks up the topic's route without sending anything, for health checks.
+    ///
+    /// Returns a summary such as `topic t: 4 writable queues on broker-a`, or says that the topic will
+    /// be auto-created through TBW102.
+    public func describeRoute() async throws -> String {
+        guard !isShutDown else { throw RocketMQError.shutDown }
+        let info = try await currentPublishInfo(forceRefresh: true, deadline: clock.now + configuration.sendTimeout)
+        let brokers = Set(info.queues.map(\.brokerName)).sorted().joined(separator: ", ")
+        let topic = configuration.topic
+        if info.usesDefaultTopic {
+            return "topic \(topic) is new; it will be auto-created on \(brokers) (\(info.queues.count) queues)"
+        }
+        return "topic \(topic): \(info.queues.count) writable queues on \(brokers)"
+    }
+}

@@ -13,9 +13,12 @@ struct Kymon: AsyncParsableCommand {
               $ kymon snapshot --server http://127.0.0.1:8188
               $ kymon snapshot --id 927bc2bd --format json
               $ kymon replay queue.json history.json --status failed
+              $ kymon publish --channel redis --on-change --state /var/lib/kymon/state.json
+              $ kymon publish --interval 5 --channel webhook
+              $ kymon doctor
               $ kymon config
             """,
         version: version,
-        subcommands: [Snapshot.self, Replay.self, ShowConfig.self]
+        subcommands: [Snapshot.self, Replay.self, Publish.self, Doctor.self, ShowConfig.self]
     )
 }

@@ -13,12 +13,18 @@ public final class FakeComfyUI: Sendable {
         public var status: Int
         public var contentType: String
         public var body: [UInt8]
+        /// Accept the request and never answer (a hung server).
+        public var hangs = false
 
-        public init(status: Int = 200, contentType: String = "application/json; charset=utf-8", body: [UInt8]) {
+        public init(status: Int = 200, contentType: String = "application/json; charset=utf-8", body: [UInt8], hangs: Bool = false) {
             self.status = status
             self.contentType = contentType
             self.body = body
+            self.hangs = hangs
         }
+
+        /// A server that accepts the connection and the request, then says nothing.
+        public static let hang = Response(body: [], hangs: true)
 
         /// A JSON body from text.
         public static func json(_ text: String, status: Int = 200) -> Response {
@@ -31,6 +37,7 @@ public final class FakeComfyUI: Sendable {
         public var method: String
         public var target: String
         public var headers: [String: String]
+        public var body: [UInt8]
     }
 
     private let channel: any Channel
@@ -107,6 +114,7 @@ private final class RouteHandler: ChannelInboundHandler {
     private let routes: NIOLockedValueBox<[String: FakeComfyUI.Response]>
     private let received: NIOLockedValueBox<[FakeComfyUI.Request]>
     private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
 
     init(routes: NIOLockedValueBox<[String: FakeComfyUI.Response]>, received: NIOLockedValueBox<[FakeComfyUI.Request]>) {
         self.routes = routes
@@ -117,16 +125,17 @@ private final class RouteHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let requestHead):
             head = requestHead
-        case .body:
-            break
+            body = []
+        case .body(let chunk):
+            body += chunk.readableBytesView
         case .end:
             guard let head else { return }
             var headers: [String: String] = [:]
             for (name, value) in head.headers { headers[name.lowercased()] = value }
-            let request = FakeComfyUI.Request(method: head.method.rawValue, target: head.uri, headers: headers)
+            let request = FakeComfyUI.Request(method: head.method.rawValue, target: head.uri, headers: headers, body: body)
             received.withLockedValue { $0.append(request) }
             let response = routes.withLockedValue { $0[head.uri] } ?? FakeComfyUI.Response(status: 404, contentType: "text/plain", body: [])
-            respond(context: context, with: response)
+            if !response.hangs { respond(context: context, with: response) }
             self.head = nil
         }
     }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import Foundation
 import RocketMQ
 import RocketMQTestSupport
@@ -134,9 +139,9 @@ struct RocketMQProducerFailureTests {
 
     @Test("unreachable name servers give a retriable connect error naming the address")
     func noNameServer() async throws {
-        let dead = try await FakeRemotingServer.start { _ in .hang }
-        let deadAddress = dead.address
-        await dead.shutdown()
+        // Bound but not listening: connections are refused, and no parallel test can take the port.
+        let (socket, deadAddress) = try RefusingPort.open()
+        defer { close(socket) }
         let configuration = try ProducerHarness.configuration(nameServers: deadAddress, sendTimeout: .seconds(2))
         let error = try await RocketMQProducer.withProducer(configuration: configuration) { producer in
             try await #require(throws: RocketMQError.self) {

@@ -21,7 +21,7 @@ struct KymonProcess {
     static func fixture(_ name: String) -> String { packageRoot.appendingPathComponent("Fixtures/\(name)").path }
 
     /// Runs `kymon arguments` in an empty temporary folder with a minimal environment plus `environment`.
-    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil, directory: URL? = nil) throws -> Outcome {
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil, directory: URL? = nil) async throws -> Outcome {
         let folder = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("kymon-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if directory == nil { try? FileManager.default.removeItem(at: folder) } }
@@ -45,13 +45,26 @@ struct KymonProcess {
         } else {
             process.standardInput = FileHandle.nullDevice
         }
-        try process.run()
-        process.waitUntilExit()
+        try await runToExit(process)
         return Outcome(
             status: process.terminationStatus,
             stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
         )
+    }
+
+    /// Starts `process` and waits for it without blocking a thread of the cooperative pool
+    /// (tests run in parallel, and the pool has as many threads as cores).
+    static func runToExit(_ process: Process) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
     }
 
     /// Writes `text` to a fresh temporary file and returns its path.

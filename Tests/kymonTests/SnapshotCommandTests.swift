@@ -16,12 +16,12 @@ struct SnapshotCommandTests {
             "/history?max_items=5": try capture("s09-final-snapshots/01-history-all.json"),
         ]
         try await FakeComfyUI.with(routes: routes) { server in
-            let run = try KymonProcess.run(["snapshot", "--server", server.baseURL, "--history-max-items", "5", "--format", "json"])
+            let run = try await KymonProcess.run(["snapshot", "--server", server.baseURL, "--history-max-items", "5", "--format", "json"])
             #expect(run.status == 0, "\(run.stderr)")
             let document = try #require(run.stdout.jsonObject)
             #expect(document["source"] as? String == server.baseURL)
             #expect((document["items"] as? [Any])?.count == 18)
-            let byEnv = try KymonProcess.run(["snapshot", "--id", "779977d7"], environment: ["KY_MONITOR_COMFYUI_URL": server.baseURL, "KY_MONITOR_HISTORY_MAX_ITEMS": "5"])
+            let byEnv = try await KymonProcess.run(["snapshot", "--id", "779977d7"], environment: ["KY_MONITOR_COMFYUI_URL": server.baseURL, "KY_MONITOR_HISTORY_MAX_ITEMS": "5"])
             #expect(byEnv.status == 1)
         }
     }
@@ -35,10 +35,10 @@ struct SnapshotCommandTests {
             "/history/00000000-0000-0000-0000-000000000000": try capture("s09-final-snapshots/04-history-unknown-id.json"),
         ]
         try await FakeComfyUI.with(routes: routes) { server in
-            let found = try KymonProcess.run(["snapshot", "--server", server.baseURL, "--id", "779977d7-6cf5-4b6d-9ecf-1e583e633389", "--format", "jsonl"])
+            let found = try await KymonProcess.run(["snapshot", "--server", server.baseURL, "--id", "779977d7-6cf5-4b6d-9ecf-1e583e633389", "--format", "jsonl"])
             #expect(found.status == 1, "\(found.stderr)")
             #expect(found.stdout.contains(#""status":"failed""#))
-            let unknown = try KymonProcess.run(["snapshot", "--server", server.baseURL, "--id", "00000000-0000-0000-0000-000000000000"])
+            let unknown = try await KymonProcess.run(["snapshot", "--server", server.baseURL, "--id", "00000000-0000-0000-0000-000000000000"])
             #expect(unknown.status == 4)
         }
     }
@@ -48,7 +48,7 @@ struct SnapshotCommandTests {
         let server = try await FakeComfyUI.start(routes: [:])
         let url = server.baseURL
         try await server.stop()
-        let run = try KymonProcess.run(["snapshot", "--server", url])
+        let run = try await KymonProcess.run(["snapshot", "--server", url])
         #expect(run.status == 69)
         #expect(run.stderr.contains("cannot reach ComfyUI at \(url)/"))
         #expect(run.stderr.contains("KY_MONITOR_COMFYUI_URL"))
@@ -56,9 +56,9 @@ struct SnapshotCommandTests {
     }
 
     @Test("config: values with their origins; secrets masked")
-    func config() throws {
+    func config() async throws {
         let file = try KymonProcess.temporaryFile(#"{"history_max_items": 50, "redis_channel": {"password": "pa55word", "port": 6380}}"#)
-        let run = try KymonProcess.run(
+        let run = try await KymonProcess.run(
             ["config", "--config", file, "--server", "http://gpu-1:8188"],
             environment: ["KY_MONITOR_REDIS_PORT": "6390", "KY_MONITOR_PROMPT_SERVER_TOKEN": "tok-SECRET"]
         )
@@ -76,25 +76,25 @@ struct SnapshotCommandTests {
     }
 
     @Test("a config.json in the working directory is read; bad values exit 78")
-    func configErrors() throws {
+    func configErrors() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kymon-cwd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data(#"{"frequency_seconds": -1, "extra": 1}"#.utf8).write(to: folder.appendingPathComponent("config.json"))
-        let run = try KymonProcess.run(["config"], directory: folder)
+        let run = try await KymonProcess.run(["config"], directory: folder)
         #expect(run.status == 78)
         #expect(run.stderr.contains("invalid value '-1' for frequency_seconds (from file config.json:1:23)"))
-        let env = try KymonProcess.run(["replay", KymonProcess.fixture("queue.json")], environment: ["KY_MONITOR_TRACEBACK_DEPTH": "deep"])
+        let env = try await KymonProcess.run(["replay", KymonProcess.fixture("queue.json")], environment: ["KY_MONITOR_TRACEBACK_DEPTH": "deep"])
         #expect(env.status == 78)
         #expect(env.stderr.contains("KY_MONITOR_TRACEBACK_DEPTH"))
-        let missing = try KymonProcess.run(["config", "--config", "absent.json"])
+        let missing = try await KymonProcess.run(["config", "--config", "absent.json"])
         #expect(missing.status == 78)
     }
 
     @Test("unknown configuration keys are warned about on stderr, stdout stays clean JSON")
-    func unknownKeyWarning() throws {
+    func unknownKeyWarning() async throws {
         let file = try KymonProcess.temporaryFile(#"{"colour": "blue"}"#)
-        let run = try KymonProcess.run(["replay", "--config", file, KymonProcess.fixture("queue.json")])
+        let run = try await KymonProcess.run(["replay", "--config", file, KymonProcess.fixture("queue.json")])
         #expect(run.status == 0)
         #expect(run.stderr.contains("unknown configuration key 'colour'"))
         #expect(run.stdout.jsonObject != nil)

@@ -33,7 +33,7 @@ extension ConfigKey {
         ConfigKey("rocketmq_channel.send_timeout_ms", env: "KY_MONITOR_ROCKETMQ_SEND_TIMEOUT_MS", .integer(100...600_000), default: .integer(5000), summary: "budget for one send, retries included"),
         ConfigKey("rocketmq_channel.retries", env: "KY_MONITOR_ROCKETMQ_RETRIES", .integer(0...10), default: .integer(2), summary: "retries on another queue or broker"),
         ConfigKey("webhook_channel.enabled", env: "KY_MONITOR_WEBHOOK_ENABLED", .bool, default: .bool(false), summary: "POST messages to a URL"),
-        ConfigKey("webhook_channel.url", env: "KY_MONITOR_WEBHOOK_URL", .serverURL, secret: true, summary: "http(s) URL to POST to"),
+        ConfigKey("webhook_channel.url", env: "KY_MONITOR_WEBHOOK_URL", .pattern(rule: "an http:// or https:// URL with a host", check: isHTTPURL), secret: true, summary: "http(s) URL to POST to"),
         ConfigKey("webhook_channel.secret", env: "KY_MONITOR_WEBHOOK_SECRET", .string, secret: true, summary: "HMAC-SHA256 key for X-Kymon-Signature"),
         ConfigKey("webhook_channel.headers", env: "KY_MONITOR_WEBHOOK_HEADERS", .pattern(rule: "'Name: value' pairs separated by ';'", check: isHeaderList), secret: true, summary: "extra request headers, 'Name: value; Name2: value2'"),
         ConfigKey("webhook_channel.timeout_seconds", env: "KY_MONITOR_WEBHOOK_TIMEOUT_SECONDS", .positiveNumber, default: .number(5), summary: "per-attempt timeout"),
@@ -69,6 +69,16 @@ public func parseHeaderList(_ text: String) -> [(name: String, value: String)]? 
         pairs.append((name, value))
     }
     return pairs
+}
+
+/// `http://` or `https://`, a host, no white space; a query is allowed (webhooks often carry tokens there).
+@Sendable func isHTTPURL(_ text: String) -> Bool {
+    let lower = text.lowercased()
+    guard let scheme = ["http://", "https://"].first(where: lower.hasPrefix) else { return false }
+    let rest = lower.dropFirst(scheme.count)
+    let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+    let host = authority.split(separator: "@").last ?? ""
+    return !host.isEmpty && !host.hasPrefix(":") && !text.contains(where: \.isWhitespace)
 }
 
 @Sendable func isHeaderList(_ text: String) -> Bool { parseHeaderList(text) != nil }

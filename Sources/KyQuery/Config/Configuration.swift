@@ -13,6 +13,9 @@ public struct Configuration: Sendable {
     /// Non-fatal findings such as unknown keys.
     public private(set) var warnings: [String] = []
 
+    /// An empty configuration: no values at all (every `enabled` switch reads as off).
+    public init() {}
+
     /// A flag's override: the raw text and the flag's spelling, for messages.
     public struct FlagValue: Sendable {
         public var text: String

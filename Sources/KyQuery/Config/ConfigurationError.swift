@@ -4,7 +4,7 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     /// True when a command-line flag held the bad value (a usage error rather than a configuration one).
     public let isFromFlag: Bool
 
-    init(_ message: String, isFromFlag: Bool = false) {
+    public init(_ message: String, isFromFlag: Bool = false) {
         self.message = message
         self.isFromFlag = isFromFlag
     }

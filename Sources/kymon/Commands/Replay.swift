@@ -1,4 +1,6 @@
 import ArgumentParser
+import AsyncHTTPClient
+import KyChannels
 import KyQuery
 
 extension Kymon {
@@ -14,11 +16,16 @@ extension Kymon {
                 Examples:
                   $ kymon replay queue.json history.json
                   $ curl -s http://127.0.0.1:8188/history | kymon replay - --format jsonl
+                  $ kymon replay history.json --channel redis   # feed a consumer under test
+
+                With --channel or --stdout, the snapshot is published to those channels (as `publish` \
+                would) instead of printed; the channels' enabled switches are not consulted.
                 """
         )
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
+        @OptionGroup var channels: ChannelOptions
 
         @Argument(help: ArgumentHelp("Documents to read; - for standard input.", valueName: "file"), completion: .file(extensions: ["json"]))
         var files: [String] = []
@@ -33,7 +40,16 @@ extension Kymon {
                 let context = try CommandContext(global: global, overrides: output.overrides)
                 let source = FileSource(paths: files)
                 try source.checkReadable()
-                try await SnapshotPrinter(context: context, output: output).run(source)
+                let names = ChannelName.selection(flags: channels.channels, addStdout: channels.addStdout, configuration: Configuration())
+                guard !names.isEmpty else { return try await SnapshotPrinter(context: context, output: output).run(source) }
+                let snapshot = output.selection.apply(to: try await source.snapshot(options: context.decodeOptions))
+                try await HTTPClient.withHTTPClient { client in
+                    try await withDispatcher(names, context: context, client: client) { dispatcher in
+                        var publisher = try Publisher(dispatcher: dispatcher, server: source.sourceDescription, statePath: nil)
+                        let code = reportDelivery(try await publisher.publish(snapshot))
+                        if code != .success { throw code }
+                    }
+                }
             }
         }
     }

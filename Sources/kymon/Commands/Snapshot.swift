@@ -25,12 +25,8 @@ extension Kymon {
         func run() async throws {
             try await runReportingFailures {
                 let context = try CommandContext(global: global, overrides: server.overrides.merging(output.overrides) { $1 })
-                let url = try context.configuration.serverURL
                 try await HTTPClient.withHTTPClient { client in
-                    let source = LiveSource(
-                        server: url, historyMaxItems: context.configuration.historyMaxItems, client: client,
-                        timeout: .milliseconds(Int64(context.configuration.timeoutSeconds * 1000)), logger: context.logger
-                    )
+                    let source = try LiveSource(context: context, client: client)
                     try await SnapshotPrinter(context: context, output: output).run(source)
                 }
             }

@@ -18,6 +18,8 @@ extension ExitCode {
     static let internalError = ExitCode(70)
     /// Reading or writing failed (EX_IOERR).
     static let ioError = ExitCode(74)
+    /// A channel did not accept a message (EX_TEMPFAIL): try again later.
+    static let channelFailed = ExitCode(75)
     /// Invalid configuration (EX_CONFIG).
     static let configurationError = ExitCode(78)
     /// `--id`: the prompt was interrupted (128 + SIGINT, like a shell).

@@ -6,11 +6,13 @@ import KyQuery
 enum Failure {
     static func exitCode(for error: any Error) -> ExitCode {
         switch error {
+        case is ValidationError: return .validationFailure
         case is JSONSyntaxError: return .malformedInput
         case InputError.cannotOpen: return .inputMissing
         case is InputError: return .ioError
         case is LiveSourceError: return .serverUnavailable
         case let error as ConfigurationError: return error.isFromFlag ? .validationFailure : .configurationError
+        case is PublishStateError: return .ioError
         case StandardOutputError.closed: return .success
         case is StandardOutputError: return .ioError
         default: return .internalError

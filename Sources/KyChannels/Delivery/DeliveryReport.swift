@@ -1,0 +1,15 @@
+/// What happened to one message on one channel.
+public struct DeliveryReport: Sendable, Equatable {
+    public enum Outcome: Sendable, Equatable {
+        case delivered
+        /// The last attempt's reason, safe to print.
+        case failed(String)
+    }
+
+    public var channel: String
+    public var outcome: Outcome
+    public var attempts: Int
+    public var duration: Duration
+
+    public var isDelivered: Bool { outcome == .delivered }
+}

@@ -1,0 +1,49 @@
+import KyQuery
+import Logging
+import ServiceLifecycle
+
+/// `publish --interval`: fetch, publish, sleep, until a graceful shutdown (SIGTERM/SIGINT).
+///
+/// A failed fetch is logged and skipped; the loop goes on. A publish in flight when shutdown begins
+/// finishes first (each channel is bounded by its own policy).
+public struct PublishLoop: Service {
+    private let interval: Duration
+    private let fetch: @Sendable () async throws -> Snapshot
+    private let publisher: Publisher
+    private let logger: Logger
+
+    public init(interval: Duration, publisher: Publisher, logger: Logger, fetch: @escaping @Sendable () async throws -> Snapshot) {
+        self.interval = interval
+        self.publisher = publisher
+        self.logger = logger
+        self.fetch = fetch
+    }
+
+    public func run() async throws {
+        var publisher = self.publisher
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                let snapshot = try await fetch()
+                switch try await publisher.publish(snapshot) {
+                case .unchanged:
+                    logger.debug("nothing changed")
+                case .sent(let items, let reports):
+                    let failed = reports.filter { !$0.isDelivered }.map(\.channel)
+                    if failed.isEmpty {
+                        logger.info("published \(items) prompts to \(reports.count) channels")
+                    } else {
+                        logger.warning("published \(items) prompts; failed on \(failed.joined(separator: ", "))")
+                    }
+                }
+            } catch {
+                logger.error("skipped this round: \(error)")
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                break
+            }
+        }
+        logger.info("publish loop stopped")
+    }
+}

@@ -1,0 +1,62 @@
+import KyQuery
+
+/// Sends snapshots to the channels, numbering them, and with a state file sends only what changed.
+///
+/// With a state file, changes are recorded only once every channel accepted them, so a channel that
+/// was down gets them again on the next run (at least once, never silently lost).
+public struct Publisher: Sendable {
+    /// What one publish did.
+    public enum Outcome: Sendable, Equatable {
+        /// Nothing changed since the last recorded run; no message was sent.
+        case unchanged
+        /// A message with `items` prompts went out; one report per channel.
+        case sent(items: Int, reports: [DeliveryReport])
+
+        /// True unless some channel failed.
+        public var allDelivered: Bool {
+            if case .sent(_, let reports) = self { return reports.allSatisfy(\.isDelivered) }
+            return true
+        }
+    }
+
+    private let dispatcher: Dispatcher
+    private var builder: MessageBuilder
+    private let statePath: String?
+    private var state: PublishState?
+
+    /// Loads the state file when one is given (`--on-change --state FILE`).
+    public init(dispatcher: Dispatcher, server: String, statePath: String?) throws {
+        self.dispatcher = dispatcher
+        self.statePath = statePath
+        if let statePath {
+            let state = try PublishState.load(path: statePath, server: server)
+            self.state = state
+            self.builder = MessageBuilder(server: server, lastSequence: state.seq)
+        } else {
+            self.builder = MessageBuilder(server: server)
+        }
+    }
+
+    /// Publishes `snapshot`, or only its changes when a state file is in use.
+    public mutating func publish(_ snapshot: Snapshot) async throws -> Outcome {
+        var outgoing = snapshot
+        if let state {
+            outgoing.items = state.changes(in: snapshot)
+            if outgoing.items.isEmpty {
+                try record(snapshot)
+                return .unchanged
+            }
+        }
+        let message = builder.message(for: outgoing)
+        let reports = await dispatcher.deliver(message)
+        if reports.allSatisfy(\.isDelivered) { try record(snapshot) }
+        return .sent(items: outgoing.items.count, reports: reports)
+    }
+
+    private mutating func record(_ snapshot: Snapshot) throws {
+        guard var state, let statePath else { return }
+        state.record(snapshot, sequence: builder.sequence)
+        try state.save(path: statePath)
+        self.state = state
+    }
+}

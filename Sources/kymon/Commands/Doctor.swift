@@ -1,0 +1,69 @@
+import ArgumentParser
+import AsyncHTTPClient
+import KyChannels
+import KyQuery
+
+extension Kymon {
+    /// `kymon doctor`: is everything kymon needs reachable and accepted?
+    struct Doctor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the server, the bridge and every selected channel, and print a checklist.",
+            discussion: """
+                Checks that ComfyUI answers (and its version, from /system_stats), whether the kymon bridge \
+                is installed, and that each channel connects and authenticates. Nothing is published. \
+                Exits 1 when any check fails.
+
+                Example:
+                  $ kymon doctor --channel redis --channel rocketmq
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var server: ServerOptions
+        @OptionGroup var channels: ChannelOptions
+
+        func run() async throws {
+            try await runReportingFailures {
+                let context = try CommandContext(global: global, overrides: server.overrides)
+                let names = ChannelName.selection(flags: channels.channels, addStdout: channels.addStdout, configuration: context.configuration)
+                var failures = 0
+                func line(_ passed: Bool?, _ subject: String, _ detail: String) throws {
+                    let mark = passed == nil ? "-" : passed == true ? "ok" : "FAIL"
+                    if passed == false { failures += 1 }
+                    try StandardOutput.write(Array("[\(mark)] \(subject): \(detail)\n".utf8))
+                }
+                try await HTTPClient.withHTTPClient { client in
+                    let source = try LiveSource(context: context, client: client)
+                    do {
+                        let stats = try await source.fetch("/system_stats")
+                        let version = try SystemStats.version(from: stats, documentName: source.server.redacted + "/system_stats")
+                        try line(true, "ComfyUI \(source.server.redacted)", "answers, version \(version ?? "unknown (older than 0.2)")")
+                    } catch {
+                        try line(false, "ComfyUI \(source.server.redacted)", "\(error)")
+                    }
+                    let routes: [Dispatcher.Route]
+                    do {
+                        routes = try ChannelFactory(configuration: context.configuration, client: client, logger: context.logger).routes(for: names + (names.contains(.comfyui) ? [] : [.comfyui]))
+                    } catch {
+                        try line(false, "configuration", "\(error)")
+                        return
+                    }
+                    let dispatcher = Dispatcher(routes: routes, logger: context.logger)
+                    for route in routes {
+                        let selected = names.contains(ChannelName(rawValue: route.channel.name) ?? .stdout)
+                        let subject = route.channel.name == "comfyui" && !selected ? "bridge" : "channel \(route.channel.name)"
+                        do {
+                            try line(true, subject, try await route.channel.check())
+                        } catch {
+                            let reason = (error as? ChannelError)?.reason ?? "\(error)"
+                            try line(selected ? false : nil, subject, selected ? reason : "not installed or not reachable (optional: the comfyui channel and live progress need it); \(reason)")
+                        }
+                    }
+                    await dispatcher.shutdown()
+                    if names.isEmpty { try line(nil, "channels", "none selected (give --channel NAME or enable one in the configuration)") }
+                }
+                if failures > 0 { throw ExitCode.failure }
+            }
+        }
+    }
+}

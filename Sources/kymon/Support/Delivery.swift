@@ -1,0 +1,29 @@
+import ArgumentParser
+import AsyncHTTPClient
+import KyChannels
+import KyQuery
+
+/// Builds the dispatcher for the chosen channels, runs `body`, and always shuts the channels down.
+func withDispatcher<Result>(_ names: [ChannelName], context: CommandContext, client: HTTPClient, _ body: (Dispatcher) async throws -> Result) async throws -> Result {
+    let routes = try ChannelFactory(configuration: context.configuration, client: client, logger: context.logger).routes(for: names)
+    let dispatcher = Dispatcher(routes: routes, logger: context.logger)
+    do {
+        let result = try await body(dispatcher)
+        await dispatcher.shutdown()
+        return result
+    } catch {
+        await dispatcher.shutdown()
+        throw error
+    }
+}
+
+/// Tells stderr which channels failed and why; returns the exit status for the outcome.
+func reportDelivery(_ outcome: Publisher.Outcome) -> ExitCode {
+    guard case .sent(_, let reports) = outcome else { return .success }
+    for report in reports where !report.isDelivered {
+        if case .failed(let reason) = report.outcome {
+            StandardError.write("kymon: channel \(report.channel) failed after \(report.attempts) attempt(s): \(reason)\n")
+        }
+    }
+    return outcome.allDelivered ? .success : .channelFailed
+}
