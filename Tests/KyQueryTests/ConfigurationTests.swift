@@ -126,6 +126,17 @@ struct ConfigurationTests {
         #expect((parsed?["redis_channel"] as? [String: Any])?["port"] != nil)
     }
 
+    @Test("a config file with secrets that others can read gets a warning")
+    func exposedSecrets() throws {
+        try withFile(#"{"redis_channel": {"password": "pw"}}"#) { path in
+            chmod(path, 0o644)
+            let open = try Configuration.load(explicitFile: path, environment: [:])
+            #expect(open.warnings.contains { $0.contains("holds secrets (redis_channel.password)") && $0.contains("chmod 600") })
+            chmod(path, 0o640)
+            #expect(try Configuration.load(explicitFile: path, environment: [:]).warnings.isEmpty)
+        }
+    }
+
     @Test("an invalid secret is not echoed")
     func invalidSecretNotEchoed() throws {
         try withFile(#"{"redis_channel": {"password": 12345}}"#) { path in

@@ -33,7 +33,7 @@ struct LiveSourceTests {
                 #expect(snapshot.source == server.baseURL)
                 #expect(snapshot.items.filter { $0.kind == .history }.count == 2)
             }
-            #expect(Set(server.requests.map(\.target)) == ["/queue", "/history?max_items=2"])
+            #expect(Set(server.requests.map(\.target)) == ["/queue", "/history?max_items=2", "/kymon/state"])
             #expect(server.requests.allSatisfy { $0.headers["origin"] == nil })
             #expect(server.requests.allSatisfy { $0.headers["authorization"] == nil })
         }

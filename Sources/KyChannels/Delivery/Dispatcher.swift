@@ -55,7 +55,7 @@ public struct Dispatcher: Sendable {
             } catch {
                 let (reason, retriable) = describe(error, channel: channel.name, timeout: route.policy.timeout)
                 if !retriable || attempt >= route.policy.retries || Task.isCancelled {
-                    logger.error("channel \(channel.name): \(reason)", metadata: ["attempts": "\(attempt + 1)"])
+                    logger.notice("channel \(channel.name) gave up: \(reason)", metadata: ["attempts": "\(attempt + 1)"])
                     return DeliveryReport(channel: channel.name, outcome: .failed(reason), attempts: attempt + 1, duration: clock.now - start)
                 }
                 let delay = route.policy.delay(beforeRetry: attempt)

@@ -28,11 +28,9 @@ public struct PublishLoop: Service {
                 case .unchanged:
                     logger.debug("nothing changed")
                 case .sent(let items, let reports):
-                    let failed = reports.filter { !$0.isDelivered }.map(\.channel)
-                    if failed.isEmpty {
-                        logger.info("published \(items) prompts to \(reports.count) channels")
-                    } else {
-                        logger.warning("published \(items) prompts; failed on \(failed.joined(separator: ", "))")
+                    logger.info("published \(items) prompts to \(reports.count) channels")
+                    for report in reports {
+                        if case .failed(let reason) = report.outcome { logger.warning("channel \(report.channel) failed after \(report.attempts) attempt(s): \(reason)") }
                     }
                 }
             } catch {

@@ -53,6 +53,14 @@ public struct PublishState: Codable, Sendable, Equatable {
         }
     }
 
+    /// Fails early when the state file's folder cannot be written, before anything is sent.
+    public static func checkWritable(path: String) throws {
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+        guard access(folder, W_OK) == 0 else {
+            throw PublishStateError("cannot write the state file '\(path)': \(String(cString: strerror(errno))) (folder '\(folder)')")
+        }
+    }
+
     /// Writes the state atomically.
     public func save(path: String) throws {
         let encoder = JSONEncoder()

@@ -22,14 +22,21 @@ public struct Publisher: Sendable {
     private let dispatcher: Dispatcher
     private var builder: MessageBuilder
     private let statePath: String?
+    private let onlyChanges: Bool
     private var state: PublishState?
 
-    /// Loads the state file when one is given (`--on-change --state FILE`).
-    public init(dispatcher: Dispatcher, server: String, statePath: String?) throws {
+    /// With `statePath`, `seq` continues across runs; with `onlyChanges` too, only new and changed
+    /// prompts are sent (`--on-change --state FILE`).
+    public init(dispatcher: Dispatcher, server: String, statePath: String?, onlyChanges: Bool = false) throws {
         self.dispatcher = dispatcher
         self.statePath = statePath
+        self.onlyChanges = onlyChanges && statePath != nil
         if let statePath {
             let state = try PublishState.load(path: statePath, server: server)
+            guard state.server == server else {
+                throw PublishStateError("the state file '\(statePath)' belongs to \(state.server), not \(server); give each server its own state file")
+            }
+            try PublishState.checkWritable(path: statePath)
             self.state = state
             self.builder = MessageBuilder(server: server, lastSequence: state.seq)
         } else {
@@ -37,25 +44,27 @@ public struct Publisher: Sendable {
         }
     }
 
-    /// Publishes `snapshot`, or only its changes when a state file is in use.
+    /// Publishes `snapshot`, or only its changes with `onlyChanges`.
     public mutating func publish(_ snapshot: Snapshot) async throws -> Outcome {
         var outgoing = snapshot
-        if let state {
+        if onlyChanges, let state {
             outgoing.items = state.changes(in: snapshot)
             if outgoing.items.isEmpty {
-                try record(snapshot)
+                try record(snapshot, statuses: true)
                 return .unchanged
             }
         }
         let message = builder.message(for: outgoing)
         let reports = await dispatcher.deliver(message)
-        if reports.allSatisfy(\.isDelivered) { try record(snapshot) }
+        // The sequence number is used up either way; statuses only count once every channel has them.
+        try record(snapshot, statuses: reports.allSatisfy(\.isDelivered))
         return .sent(items: outgoing.items.count, reports: reports)
     }
 
-    private mutating func record(_ snapshot: Snapshot) throws {
+    private mutating func record(_ snapshot: Snapshot, statuses: Bool) throws {
         guard var state, let statePath else { return }
-        state.record(snapshot, sequence: builder.sequence)
+        state.seq = builder.sequence
+        if statuses { state.record(snapshot, sequence: builder.sequence) }
         try state.save(path: statePath)
         self.state = state
     }

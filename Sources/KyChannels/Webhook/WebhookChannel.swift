@@ -27,7 +27,9 @@ public struct WebhookChannel: Channel {
         var headers = [("Content-Type", "application/json"), ("User-Agent", "kymon"), ("X-Kymon-Timestamp", String(now() / 1000))]
         if let basic = url.basicAuthorization { headers.append(("Authorization", basic)) }
         if let secret, !secret.isEmpty { headers.append(("X-Kymon-Signature", WebhookSignature.header(for: message.body, secret: secret))) }
-        headers += extraHeaders
+        // Configured headers replace kymon's own of the same name.
+        let overridden = Set(extraHeaders.map { $0.0.lowercased() })
+        headers = headers.filter { !overridden.contains($0.0.lowercased()) } + extraHeaders
         let reply = try await post.send(url: url.requestURL, displayURL: url.display, headers: headers, body: message.body, timeout: timeout)
         switch reply.status {
         case 200..<300:
@@ -40,7 +42,7 @@ public struct WebhookChannel: Channel {
     }
 
     public func check() async throws -> String {
-        "will POST to \(url.display)\(secret == nil ? "" : ", signed")"
+        "configured, not contacted (any request would be a delivery): POST to \(url.display)\(secret == nil ? "" : ", signed")"
     }
 
     public func shutdown() async {}

@@ -47,6 +47,7 @@ public struct Configuration: Sendable {
             guard let key = ConfigKey.catalog.first(where: { $0.path == path }) else { continue }
             try configuration.set(key, key.parse(text: flag.text), text: flag.text, origin: .flag, location: flag.flag)
         }
+        configuration.warnIfSecretsAreExposed()
         return configuration
     }
 
@@ -55,6 +56,17 @@ public struct Configuration: Sendable {
         case .success(let value): values[key.path] = ConfiguredValue(value: value, origin: origin, location: location)
         case .failure(let problem): throw .invalid(key, text: text, origin: origin, location: location, reason: problem.reason)
         }
+    }
+
+    /// A file that holds a secret should be readable by its owner only.
+    private mutating func warnIfSecretsAreExposed() {
+        guard let file else { return }
+        let secretsFromFile = ConfigKey.catalog.filter { $0.isSecret && values[$0.path]?.origin == .file && values[$0.path]?.value != nil }
+        guard !secretsFromFile.isEmpty else { return }
+        var status = stat()
+        guard stat(file, &status) == 0, status.st_mode & 0o007 != 0 else { return }
+        let names = secretsFromFile.map(\.path).joined(separator: ", ")
+        warnings.append("\(file) holds secrets (\(names)) and can be read by other users; run chmod 600 \(file)")
     }
 
     private mutating func readFile(_ path: String) throws(ConfigurationError) {

@@ -51,9 +51,10 @@ public enum DocumentDecoder {
             case "queue_running", "queue_pending":
                 let status: PromptStatus = name == "queue_running" ? .running : .pending
                 try reader.forEachElement(name) {
-                    let item = try QueueItem.decode(from: reader)
+                    let item = try QueueItem.decode(from: reader, withGraph: status == .running)
                     let info = PromptInfo(id: item.id, kind: .queue, status: status, number: item.number, createTime: item.createTime)
                     assembler.add(info, detail: .queueItem)
+                    if let graph = item.graph { assembler.recordGraph(graph, for: item.id) }
                 }
             default:
                 try reader.skipValue()

@@ -5,13 +5,15 @@ struct QueueItem: Sendable, Equatable {
     /// Node id to class type, from the graph.
     var nodeTypes: [String: String] = [:]
     var createTime: Int64?
+    /// Links and outputs, decoded only when asked for (running prompts, for progress).
+    var graph: WorkflowGraph?
 }
 
 extension QueueItem {
     /// Decodes a queue item, tolerating 4-element, 5-element, longer and Comfy Cloud shapes.
     ///
     /// Only `create_time` is taken from `extra_data`: it can hold secrets and whole UI workflows.
-    static func decode(from reader: JSONReader) throws -> QueueItem {
+    static func decode(from reader: JSONReader, withGraph: Bool = false) throws -> QueueItem {
         try reader.beginArray("a queue item")
         guard try reader.nextElement() else { throw reader.syntaxError("empty queue item; expected [number, prompt_id, ...]") }
         let number = try reader.readOptionalNumber("the queue number (item[0])")
@@ -21,8 +23,13 @@ extension QueueItem {
         while try reader.nextElement() {
             let kind = try reader.peekKind()
             switch (index, kind) {
+            case (2, .object) where withGraph:
+                let graph = try decodeGraph(from: reader)
+                item.nodeTypes = graph.nodeTypes
+                item.graph = graph
             case (2, .object): item.nodeTypes = try decodeNodeTypes(from: reader)
             case (3, .object), (4, .object): item.createTime = try decodeCreateTime(from: reader) ?? item.createTime
+            case (3, .array) where withGraph, (4, .array) where withGraph: item.graph?.outputs = try decodeIdentifiers(from: reader)
             default: try reader.skipValue()
             }
             index += 1
@@ -49,6 +56,63 @@ extension QueueItem {
             }
         }
         return types
+    }
+
+    /// Reads node types and the links between nodes (inputs that are `[source_id, output_index]`).
+    static func decodeGraph(from reader: JSONReader) throws -> WorkflowGraph {
+        var graph = WorkflowGraph()
+        try reader.beginObject("the prompt graph")
+        while let nodeID = try reader.nextKey() {
+            guard try reader.peekKind() == .object else {
+                try reader.skipValue()
+                continue
+            }
+            try reader.beginObject()
+            while let field = try reader.nextKey(matching: ["class_type", "inputs"]) {
+                switch field {
+                case 0 where try reader.peekKind() == .string: graph.nodeTypes[nodeID] = try reader.readString(maximumBytes: 1024)
+                case 1 where try reader.peekKind() == .object:
+                    var sources: [String] = []
+                    try reader.beginObject()
+                    while try reader.nextKey() != nil {
+                        if let source = try decodeLinkSource(from: reader) { sources.append(source) }
+                    }
+                    graph.upstream[nodeID] = sources
+                default: try reader.skipValue()
+                }
+            }
+        }
+        return graph
+    }
+
+    /// The source node id of a link `[id, index]`; nil (value skipped) for any other input value.
+    private static func decodeLinkSource(from reader: JSONReader) throws -> String? {
+        guard try reader.peekKind() == .array else {
+            try reader.skipValue()
+            return nil
+        }
+        try reader.beginArray()
+        var elements: [JSONKind] = []
+        var source: String?
+        while try reader.nextElement() {
+            let kind = try reader.peekKind()
+            elements.append(kind)
+            if elements.count == 1, kind == .string { source = try reader.readString(maximumBytes: 256) } else { try reader.skipValue() }
+        }
+        return elements == [.string, .number] ? source : nil
+    }
+
+    /// Reads an array of ids (strings or numbers); other elements are skipped.
+    private static func decodeIdentifiers(from reader: JSONReader) throws -> [String] {
+        var ids: [String] = []
+        try reader.beginArray()
+        while try reader.nextElement() {
+            switch try reader.peekKind() {
+            case .string, .number: ids.append(try reader.readIdentifier("an output node id"))
+            default: try reader.skipValue()
+            }
+        }
+        return ids
     }
 
     private static func decodeCreateTime(from reader: JSONReader) throws -> Int64? {

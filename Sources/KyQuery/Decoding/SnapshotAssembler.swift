@@ -11,6 +11,8 @@ public struct SnapshotAssembler: Sendable {
     }
 
     private var entries: [String: (info: PromptInfo, detail: Detail)] = [:]
+    /// Graphs of running prompts, for progress.
+    public private(set) var graphs: [String: WorkflowGraph] = [:]
     /// True once a queue document or jobs list was read, so queue counts are meaningful.
     public private(set) var hasQueueView = false
     /// Things worth telling the user that did not stop decoding.
@@ -29,6 +31,16 @@ public struct SnapshotAssembler: Sendable {
             guard new >= old else { return }
         }
         entries[info.id] = (info, detail)
+    }
+
+    /// Keeps a running prompt's graph.
+    public mutating func recordGraph(_ graph: WorkflowGraph, for id: String) { graphs[id] = graph }
+
+    /// Changes the info of `id` in place, if it is known.
+    public mutating func update(_ id: String, _ change: (inout PromptInfo) -> Void) {
+        guard var entry = entries[id] else { return }
+        change(&entry.info)
+        entries[id] = entry
     }
 
     /// Records that queue membership is known.

@@ -32,9 +32,37 @@ public struct LiveSource: SnapshotSource {
     public func read(into assembler: inout SnapshotAssembler, options: DecodeOptions) async throws {
         async let queue = fetch("/queue")
         async let history = fetch("/history?max_items=\(historyMaxItems)")
+        async let bridge = bridgeState()
         let (queueBody, historyBody) = try await (queue, history)
         try decode(queueBody, path: "/queue", into: &assembler, options: options)
         try decode(historyBody, path: "/history?max_items=\(historyMaxItems)", into: &assembler, options: options)
+        for prompt in await bridge ?? [] {
+            let graph = assembler.graphs[prompt.promptID]
+            assembler.update(prompt.promptID) { info in
+                guard info.status == .running else { return }
+                info.startTime = prompt.startedAt ?? info.startTime
+                if var node = prompt.currentNode {
+                    node.type = node.type ?? graph?.nodeTypes[node.id]
+                    info.currentNode = node
+                }
+                info.progress = graph.flatMap(prompt.progress(in:))
+            }
+        }
+    }
+
+    /// The running prompts the kymon bridge reports, or nil when the bridge is absent or unusable;
+    /// its absence never fails a snapshot.
+    public func bridgeState() async -> [BridgeRunningPrompt]? {
+        do {
+            let body = try await fetch("/kymon/state")
+            return try BridgeRunningPrompt.decodeList(from: body, documentName: server.redacted + "/kymon/state")
+        } catch let error as LiveSourceError where error.reason == .httpStatus(404) {
+            logger.debug("no kymon bridge at \(server.redacted); node-level progress needs it")
+            return nil
+        } catch {
+            logger.notice("ignoring the kymon bridge state: \(error)")
+            return nil
+        }
     }
 
     /// Asks `/history/{id}` for a prompt older than the `max_items` window.

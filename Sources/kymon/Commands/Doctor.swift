@@ -41,25 +41,28 @@ extension Kymon {
                     } catch {
                         try line(false, "ComfyUI \(source.server.redacted)", "\(error)")
                     }
-                    let routes: [Dispatcher.Route]
-                    do {
-                        routes = try ChannelFactory(configuration: context.configuration, client: client, logger: context.logger).routes(for: names + (names.contains(.comfyui) ? [] : [.comfyui]))
-                    } catch {
-                        try line(false, "configuration", "\(error)")
-                        return
-                    }
-                    let dispatcher = Dispatcher(routes: routes, logger: context.logger)
-                    for route in routes {
-                        let selected = names.contains(ChannelName(rawValue: route.channel.name) ?? .stdout)
-                        let subject = route.channel.name == "comfyui" && !selected ? "bridge" : "channel \(route.channel.name)"
+                    // Each channel is built and checked on its own, so one misconfigured channel
+                    // does not hide the state of the others.
+                    let factory = ChannelFactory(configuration: context.configuration, client: client, logger: context.logger)
+                    for name in names.contains(.comfyui) ? names : [.comfyui] + names {
+                        let selected = names.contains(name)
+                        let subject = name == .comfyui && !selected ? "bridge" : "channel \(name.rawValue)"
+                        let route: Dispatcher.Route
+                        do {
+                            guard let built = try factory.routes(for: [name]).first else { continue }
+                            route = built
+                        } catch {
+                            try line(false, subject, "\(error)")
+                            continue
+                        }
                         do {
                             try line(true, subject, try await route.channel.check())
                         } catch {
                             let reason = (error as? ChannelError)?.reason ?? "\(error)"
-                            try line(selected ? false : nil, subject, selected ? reason : "not installed or not reachable (optional: the comfyui channel and live progress need it); \(reason)")
+                            try line(selected ? false : nil, subject, selected ? reason : "not usable (optional; the comfyui channel needs it): \(reason)")
                         }
+                        await route.channel.shutdown()
                     }
-                    await dispatcher.shutdown()
                     if names.isEmpty { try line(nil, "channels", "none selected (give --channel NAME or enable one in the configuration)") }
                 }
                 if failures > 0 { throw ExitCode.failure }

@@ -39,7 +39,7 @@ extension Kymon {
         @Flag(name: .long, help: "Send only prompts that are new or changed status since the last run (needs --state).")
         var onChange = false
 
-        @Option(name: .long, help: ArgumentHelp("State file that remembers what was published (written atomically).", valueName: "path"), completion: .file())
+        @Option(name: .long, help: ArgumentHelp("State file that keeps seq across runs and, with --on-change, what was published (written atomically).", valueName: "path"), completion: .file())
         var state: String?
 
         @Option(name: .long, help: ArgumentHelp("Innermost traceback frames to keep per error (0-20, default 2).", valueName: "n"))
@@ -47,7 +47,7 @@ extension Kymon {
 
         func validate() throws {
             if onChange, state == nil { throw ValidationError("--on-change needs --state FILE to remember what was sent") }
-            if state != nil, !onChange { throw ValidationError("--state is used with --on-change") }
+            if from.contains("-"), interval != nil || daemon { throw ValidationError("standard input (-) can be read once, not every --interval") }
             if let interval, !(interval > 0) { throw ValidationError("--interval must be greater than 0") }
             if interval != nil, daemon { throw ValidationError("give --interval or --daemon, not both") }
         }
@@ -64,18 +64,21 @@ extension Kymon {
                 try await HTTPClient.withHTTPClient { client in
                     let source: any SnapshotSource = from.isEmpty ? try LiveSource(context: context, client: client) : FileSource(paths: from)
                     try await withDispatcher(names, context: context, client: client) { dispatcher in
-                        var publisher = try Publisher(dispatcher: dispatcher, server: source.sourceDescription, statePath: state)
+                        var publisher = try Publisher(dispatcher: dispatcher, server: source.sourceDescription, statePath: state, onlyChanges: onChange)
                         let options = context.decodeOptions
                         if let seconds = interval ?? (daemon ? context.configuration.frequencySeconds : nil) {
                             let loop = PublishLoop(interval: .milliseconds(Int64(seconds * 1000)), publisher: publisher, logger: context.logger) {
                                 try await source.snapshot(options: options)
                             }
-                            let group = ServiceGroup(configuration: .init(
+                            var groupConfiguration = ServiceGroupConfiguration(
                                 services: [.init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup)],
                                 gracefulShutdownSignals: [.sigterm, .sigint],
                                 logger: context.logger
-                            ))
-                            try await group.run()
+                            )
+                            // A publish in flight may finish; past this, it is cancelled.
+                            groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
+                            groupConfiguration.maximumCancellationDuration = .seconds(5)
+                            try await ServiceGroup(configuration: groupConfiguration).run()
                         } else {
                             let outcome = try await publisher.publish(try await source.snapshot(options: options))
                             let code = reportDelivery(outcome)

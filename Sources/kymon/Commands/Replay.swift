@@ -33,6 +33,9 @@ extension Kymon {
         func validate() throws {
             if files.isEmpty { throw ValidationError("give at least one document to replay, or - for standard input") }
             if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
+            if !channels.channels.isEmpty || channels.addStdout, output.format != nil || output.id != nil {
+                throw ValidationError("--format and --id print a report; with --channel or --stdout the snapshot is published instead")
+            }
         }
 
         func run() async throws {
