@@ -32,7 +32,7 @@ extension Kymon {
                     if passed == false { failures += 1 }
                     try StandardOutput.write(Array("[\(mark)] \(subject): \(detail)\n".utf8))
                 }
-                try await HTTPClient.withHTTPClient { client in
+                try await HTTPClient.withHTTPClient(configuration: .kymon(connectTimeout: context.configuration.timeoutSeconds)) { client in
                     let source = try LiveSource(context: context, client: client)
                     do {
                         let stats = try await source.fetch("/system_stats")

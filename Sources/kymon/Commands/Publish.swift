@@ -61,7 +61,7 @@ extension Kymon {
                 guard !names.isEmpty else {
                     throw ValidationError("no channel selected: give --channel NAME (or --stdout), or enable a channel in the configuration")
                 }
-                try await HTTPClient.withHTTPClient { client in
+                try await HTTPClient.withHTTPClient(configuration: .kymon(connectTimeout: context.configuration.timeoutSeconds)) { client in
                     let source: any SnapshotSource = from.isEmpty ? try LiveSource(context: context, client: client) : FileSource(paths: from)
                     try await withDispatcher(names, context: context, client: client) { dispatcher in
                         var publisher = try Publisher(dispatcher: dispatcher, server: source.sourceDescription, statePath: state, onlyChanges: onChange)

@@ -46,7 +46,7 @@ extension Kymon {
                 let names = ChannelName.selection(flags: channels.channels, addStdout: channels.addStdout, configuration: Configuration())
                 guard !names.isEmpty else { return try await SnapshotPrinter(context: context, output: output).run(source) }
                 let snapshot = output.selection.apply(to: try await source.snapshot(options: context.decodeOptions))
-                try await HTTPClient.withHTTPClient { client in
+                try await HTTPClient.withHTTPClient(configuration: .kymon(connectTimeout: context.configuration.timeoutSeconds)) { client in
                     try await withDispatcher(names, context: context, client: client) { dispatcher in
                         var publisher = try Publisher(dispatcher: dispatcher, server: source.sourceDescription, statePath: nil)
                         let code = reportDelivery(try await publisher.publish(snapshot))

@@ -25,7 +25,7 @@ extension Kymon {
         func run() async throws {
             try await runReportingFailures {
                 let context = try CommandContext(global: global, overrides: server.overrides.merging(output.overrides) { $1 })
-                try await HTTPClient.withHTTPClient { client in
+                try await HTTPClient.withHTTPClient(configuration: .kymon(connectTimeout: context.configuration.timeoutSeconds)) { client in
                     let source = try LiveSource(context: context, client: client)
                     try await SnapshotPrinter(context: context, output: output).run(source)
                 }
