@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import NIOPosix
 
@@ -42,8 +47,20 @@ struct RemotingConnection: Sendable {
                 if case ChannelError.connectTimeout = error {
                     throw RocketMQError.timeout(address: name, operation: "connect")
                 }
-                throw RocketMQError.connectFailed(address: name, reason: String(describing: error))
+                throw RocketMQError.connectFailed(address: name, reason: connectFailureReason(error))
             }
+    }
+
+    /// The operating system's words for a failed connect ("Connection refused"), not NIO's dump.
+    private static func connectFailureReason(_ error: any Error) -> String {
+        var underlying: any Error = error
+        if let connection = error as? NIOConnectionError, let first = connection.connectionErrors.first {
+            underlying = first.error
+        } else if let connection = error as? NIOConnectionError, let resolution = connection.dnsAAAAError ?? connection.dnsAError {
+            return "cannot resolve \(connection.host): \(resolution)"
+        }
+        if let io = underlying as? IOError { return String(cString: strerror(io.errnoCode)) }
+        return String(describing: underlying)
     }
 
     /// Sends `command` and waits at most `timeout` for the reply with the same opaque.
