@@ -30,7 +30,10 @@ public final class JSONReader {
     private var newlinesBeforeBuffer = 0
     private var lastNewlineBeforeBuffer = -1
     /// One entry per open container: whether it is an object, and whether it has members yet.
-    private var containers: [(isObject: Bool, isEmpty: Bool)] = []
+    /// One byte per open container: bit 0 set for an object, bit 1 set once it has a member.
+    /// A raw buffer rather than an array keeps the hot path free of exclusivity checks.
+    private let containers: UnsafeMutablePointer<UInt8>
+    private var depthCount = 0
     private var scratch: [UInt8] = []
 
     /// Creates a reader; `bufferSize` bounds the memory used for input.
@@ -39,6 +42,7 @@ public final class JSONReader {
         self.documentName = documentName
         self.storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bufferSize, 16), alignment: 8)
         self.bytes = storage.bindMemory(to: UInt8.self).baseAddress.unsafelyUnwrapped
+        self.containers = UnsafeMutablePointer<UInt8>.allocate(capacity: Self.maximumDepth)
         scratch.reserveCapacity(256)
     }
 
@@ -47,10 +51,13 @@ public final class JSONReader {
         self.init(source: MemoryByteSource(bytes), documentName: documentName, bufferSize: max(16, min(bytes.count, 1 << 20)))
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        storage.deallocate()
+        containers.deallocate()
+    }
 
     /// How deep the reader is in containers (0 at the top level).
-    public var depth: Int { containers.count }
+    public var depth: Int { depthCount }
 
     /// Bytes consumed so far.
     public var bytesConsumed: Int { bufferOffset + position }
@@ -165,7 +172,7 @@ public final class JSONReader {
 
     /// Skips the next value of any kind, validating it.
     public func skipValue() throws {
-        let baseDepth = containers.count
+        let baseDepth = depthCount
         repeat {
             switch try peekKind() {
             case .object:
@@ -185,8 +192,8 @@ public final class JSONReader {
                 try expectLiteral("null")
             }
             // Close finished containers until one has a further member to read.
-            while containers.count > baseDepth {
-                let isObject = containers[containers.count - 1].isObject
+            while depthCount > baseDepth {
+                let isObject = containers[depthCount - 1] & 1 != 0
                 guard try advanceToMember(isObject: isObject) else { continue }
                 if isObject {
                     try expectValue(.string, "")
@@ -196,7 +203,7 @@ public final class JSONReader {
                 }
                 break
             }
-        } while containers.count > baseDepth
+        } while depthCount > baseDepth
     }
 
     // MARK: - Errors
@@ -284,15 +291,16 @@ public final class JSONReader {
     // MARK: - Private: structure
 
     private func push(isObject: Bool) throws {
-        guard containers.count < Self.maximumDepth else {
+        guard depthCount < Self.maximumDepth else {
             throw syntaxError("nesting deeper than \(Self.maximumDepth) levels")
         }
-        containers.append((isObject, true))
+        containers[depthCount] = isObject ? 1 : 0
+        depthCount += 1
     }
 
     /// Handles `,` and the closing bracket; true when a member or element follows.
     private func advanceToMember(isObject: Bool) throws -> Bool {
-        guard let top = containers.last, top.isObject == isObject else {
+        guard depthCount > 0, (containers[depthCount - 1] & 1 != 0) == isObject else {
             preconditionFailure("JSONReader misuse: not inside \(isObject ? "an object" : "an array")")
         }
         try skipWhitespace()
@@ -303,11 +311,11 @@ public final class JSONReader {
         let byte = bytes[position]
         if byte == closing {
             position += 1
-            containers.removeLast()
+            depthCount -= 1
             return false
         }
-        if top.isEmpty {
-            containers[containers.count - 1].isEmpty = false
+        if containers[depthCount - 1] & 2 == 0 {
+            containers[depthCount - 1] |= 2
         } else {
             guard byte == UInt8(ascii: ",") else {
                 throw syntaxError("expected ',' or \(isObject ? "'}'" : "']'"), found \(describeByte(byte))")
