@@ -89,7 +89,7 @@ enum JobRecord {
         var types: [String: String] = [:]
         try reader.forEachMember("job.workflow") { key in
             if key == "prompt", try reader.peekKind() == .object {
-                types = try QueueItem.decodeNodeTypes(from: reader)
+                types = try QueueItem.decodeGraph(from: reader, withLinks: false).nodeTypes
             } else {
                 try reader.skipValue()
             }

@@ -23,11 +23,10 @@ extension QueueItem {
         while try reader.nextElement() {
             let kind = try reader.peekKind()
             switch (index, kind) {
-            case (2, .object) where withGraph:
-                let graph = try decodeGraph(from: reader)
+            case (2, .object):
+                let graph = try decodeGraph(from: reader, withLinks: withGraph)
                 item.nodeTypes = graph.nodeTypes
-                item.graph = graph
-            case (2, .object): item.nodeTypes = try decodeNodeTypes(from: reader)
+                if withGraph { item.graph = graph }
             case (3, .object), (4, .object): item.createTime = try decodeCreateTime(from: reader) ?? item.createTime
             case (3, .array) where withGraph, (4, .array) where withGraph: item.graph?.outputs = try decodeIdentifiers(from: reader)
             default: try reader.skipValue()
@@ -37,29 +36,9 @@ extension QueueItem {
         return item
     }
 
-    /// Reads `{node_id: {"class_type": ...}}`, skipping inputs.
-    static func decodeNodeTypes(from reader: JSONReader) throws -> [String: String] {
-        var types: [String: String] = [:]
-        try reader.beginObject("the prompt graph")
-        while let nodeID = try reader.nextKey() {
-            guard try reader.peekKind() == .object else {
-                try reader.skipValue()
-                continue
-            }
-            try reader.beginObject()
-            while let field = try reader.nextKey(matching: ["class_type"]) {
-                if field == 0, try reader.peekKind() == .string {
-                    types[nodeID] = try reader.readString(maximumBytes: 1024)
-                } else {
-                    try reader.skipValue()
-                }
-            }
-        }
-        return types
-    }
-
-    /// Reads node types and the links between nodes (inputs that are `[source_id, output_index]`).
-    static func decodeGraph(from reader: JSONReader) throws -> WorkflowGraph {
+    /// Reads node types and, with `withLinks`, the links between nodes (inputs that are
+    /// `[source_id, output_index]`); other input values are skipped.
+    static func decodeGraph(from reader: JSONReader, withLinks: Bool) throws -> WorkflowGraph {
         var graph = WorkflowGraph()
         try reader.beginObject("the prompt graph")
         while let nodeID = try reader.nextKey() {
@@ -71,7 +50,11 @@ extension QueueItem {
             while let field = try reader.nextKey(matching: ["class_type", "inputs"]) {
                 switch field {
                 case 0 where try reader.peekKind() == .string: graph.nodeTypes[nodeID] = try reader.readString(maximumBytes: 1024)
-                case 1 where try reader.peekKind() == .object:
+                case 1 where withLinks:
+                    guard try reader.peekKind() == .object else {
+                        try reader.skipValue()
+                        continue
+                    }
                     var sources: [String] = []
                     try reader.beginObject()
                     while try reader.nextKey() != nil {
