@@ -276,7 +276,14 @@ public final class JSONReader {
         return byte
     }
 
+    /// Skips white space; the common case (none) costs one comparison.
+    @inline(__always)
     private func skipWhitespace() throws {
+        if position < end, bytes[position] > 0x20 { return }
+        try skipWhitespaceSlowly()
+    }
+
+    private func skipWhitespaceSlowly() throws {
         while true {
             while position < end {
                 switch bytes[position] {
@@ -535,6 +542,42 @@ public final class JSONReader {
 
     /// Scans a number literal per RFC 8259; keeps its text in `scratch` when `keep`.
     private func scanNumber(keep: Bool) throws {
+        if !keep, let length = Self.validNumberLength(bytes + position, end - position) {
+            position += length
+            return
+        }
+        try scanNumberSlowly(keep: keep)
+    }
+
+    /// The length of a well-formed number that ends inside the buffer, or nil when the number is
+    /// malformed or may continue past the buffer (the slow path then decides, with a located error).
+    private static func validNumberLength(_ start: UnsafeMutablePointer<UInt8>, _ available: Int) -> Int? {
+        var index = 0
+        @inline(__always) func byte() -> UInt8? { index < available ? start[index] : nil }
+        @inline(__always) func isDigit(_ value: UInt8?) -> Bool { value.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
+        if byte() == UInt8(ascii: "-") { index += 1 }
+        if byte() == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            guard isDigit(byte()) else { return nil }
+            while isDigit(byte()) { index += 1 }
+        }
+        if byte() == UInt8(ascii: ".") {
+            index += 1
+            guard isDigit(byte()) else { return nil }
+            while isDigit(byte()) { index += 1 }
+        }
+        if let value = byte(), value == UInt8(ascii: "e") || value == UInt8(ascii: "E") {
+            index += 1
+            if let sign = byte(), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { index += 1 }
+            guard isDigit(byte()) else { return nil }
+            while isDigit(byte()) { index += 1 }
+        }
+        guard let next = byte(), isDelimiter(next) else { return nil }
+        return index
+    }
+
+    private func scanNumberSlowly(keep: Bool) throws {
         let start = bytesConsumed
         func malformed() -> JSONSyntaxError { syntaxError("malformed number", at: start) }
         if keep { scratch.removeAll(keepingCapacity: true) }
