@@ -280,6 +280,11 @@ public final class JSONReader {
     @inline(__always)
     private func skipWhitespace() throws {
         if position < end, bytes[position] > 0x20 { return }
+        // ComfyUI separates with ", " and ": ": one space, then the next token.
+        if position + 1 < end, bytes[position] == 0x20, bytes[position + 1] > 0x20 {
+            position += 1
+            return
+        }
         try skipWhitespaceSlowly()
     }
 
