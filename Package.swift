@@ -36,6 +36,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
@@ -76,6 +77,7 @@ let package = Package(
             dependencies: [
                 "RocketMQ",
                 "RocketMQTestSupport",
+                "KyTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Wire")]

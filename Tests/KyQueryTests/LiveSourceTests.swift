@@ -54,16 +54,15 @@ struct LiveSourceTests {
 
     @Test("a closed port is unreachable, with the URL in the message")
     func unreachable() async throws {
-        let server = try await FakeComfyUI.start(routes: [:])
-        let url = server.baseURL
-        try await server.stop()
-        try await HTTPClient.withHTTPClient { client in
-            let live = LiveSource(server: try ServerURL(url), historyMaxItems: 1, client: client, timeout: .seconds(5), logger: Logger(label: "t"))
-            await #expect {
-                try await live.fetch("/queue")
-            } throws: { error in
-                guard let error = error as? LiveSourceError, case .unreachable = error.reason else { return false }
-                return error.description.contains("\(url)/queue")
+        try await RefusingPort.withURL { url in
+            try await HTTPClient.withHTTPClient { client in
+                let live = LiveSource(server: try ServerURL(url), historyMaxItems: 1, client: client, timeout: .seconds(5), logger: Logger(label: "t"))
+                await #expect {
+                    try await live.fetch("/queue")
+                } throws: { error in
+                    guard let error = error as? LiveSourceError, case .unreachable = error.reason else { return false }
+                    return error.description.contains("\(url)/queue")
+                }
             }
         }
     }

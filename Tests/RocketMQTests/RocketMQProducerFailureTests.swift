@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import RocketMQ
+import KyTestSupport
 import RocketMQTestSupport
 import Testing
 

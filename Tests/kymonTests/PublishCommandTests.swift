@@ -49,15 +49,14 @@ struct PublishCommandTests {
 
     @Test("a refused connection fails at once with its reason, not after the timeout")
     func refusedConnection() async throws {
-        let server = try await FakeComfyUI.start(routes: [:])
-        let url = server.baseURL
-        try await server.stop()
-        let run = try await KymonProcess.run(
-            ["publish", "--from", history, "--channel", "webhook"],
-            environment: ["KY_MONITOR_WEBHOOK_URL": "\(url)/hook", "KY_MONITOR_WEBHOOK_RETRIES": "0", "KY_MONITOR_WEBHOOK_TIMEOUT_SECONDS": "30"]
-        )
-        #expect(run.status == 75)
-        #expect(run.stderr.contains("cannot reach \(url)/hook: connection refused"), "\(run.stderr)")
+        try await RefusingPort.withURL { url in
+            let run = try await KymonProcess.run(
+                ["publish", "--from", history, "--channel", "webhook"],
+                environment: ["KY_MONITOR_WEBHOOK_URL": "\(url)/hook", "KY_MONITOR_WEBHOOK_RETRIES": "0", "KY_MONITOR_WEBHOOK_TIMEOUT_SECONDS": "30"]
+            )
+            #expect(run.status == 75)
+            #expect(run.stderr.contains("cannot reach \(url)/hook: connection refused"), "\(run.stderr)")
+        }
     }
 
     @Test("webhook and ComfyUI bridge receive the live snapshot; enabled switches choose channels")
@@ -105,11 +104,10 @@ struct PublishCommandTests {
 
     @Test("an unreachable server exits 69")
     func unreachable() async throws {
-        let server = try await FakeComfyUI.start(routes: [:])
-        let url = server.baseURL
-        try await server.stop()
-        let run = try await KymonProcess.run(["publish", "--server", url, "--stdout"])
-        #expect(run.status == 69)
+        try await RefusingPort.withURL { url in
+            let run = try await KymonProcess.run(["publish", "--server", url, "--stdout"])
+            #expect(run.status == 69)
+        }
     }
 
     @Test("--interval runs until SIGTERM, then exits 0")

@@ -45,14 +45,13 @@ struct SnapshotCommandTests {
 
     @Test("an unreachable server exits 69 with the URL and a hint")
     func unreachable() async throws {
-        let server = try await FakeComfyUI.start(routes: [:])
-        let url = server.baseURL
-        try await server.stop()
-        let run = try await KymonProcess.run(["snapshot", "--server", url])
-        #expect(run.status == 69)
-        #expect(run.stderr.contains("cannot reach ComfyUI at \(url)/"))
-        #expect(run.stderr.contains("KY_MONITOR_COMFYUI_URL"))
-        #expect(run.stdout.isEmpty)
+        try await RefusingPort.withURL { url in
+            let run = try await KymonProcess.run(["snapshot", "--server", url])
+            #expect(run.status == 69)
+            #expect(run.stderr.contains("cannot reach ComfyUI at \(url)/"))
+            #expect(run.stderr.contains("KY_MONITOR_COMFYUI_URL"))
+            #expect(run.stdout.isEmpty)
+        }
     }
 
     @Test("config: values with their origins; secrets masked")

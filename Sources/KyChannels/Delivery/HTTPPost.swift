@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import KyQuery
 import NIOCore
 import NIOHTTP1
 
@@ -44,9 +45,7 @@ struct HTTPPost: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            let text = String(describing: error)
-            let detail = text.contains("connectionRefused") || text.contains("Connection refused") ? "connection refused" : text
-            throw ChannelError(channel: channel, reason: "cannot reach \(displayURL): \(detail)", isRetriable: true)
+            throw ChannelError(channel: channel, reason: "cannot reach \(displayURL): \(describeTransportError(error))", isRetriable: true)
         }
     }
 }

@@ -109,14 +109,7 @@ public struct LiveSource: SnapshotSource {
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw LiveSourceError(url: displayURL, reason: .timedOut(seconds: seconds))
         } catch {
-            throw LiveSourceError(url: displayURL, reason: .unreachable(Self.describe(error)))
+            throw LiveSourceError(url: displayURL, reason: .unreachable(describeTransportError(error)))
         }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        let text = String(describing: error)
-        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
-        if let clientError = error as? HTTPClientError { return String(describing: clientError) }
-        return text
     }
 }

@@ -5,11 +5,13 @@ import Darwin
 #endif
 
 /// A loopback TCP port that refuses connections for as long as its socket stays open.
-enum RefusingPort {
-    struct Failed: Error {}
+///
+/// Unlike a server started and stopped, its port cannot be taken by a test running in parallel.
+public enum RefusingPort {
+    public struct Failed: Error {}
 
     /// Binds a socket to 127.0.0.1 port 0 without listening; returns it and `127.0.0.1:<port>`.
-    static func open() throws -> (Int32, String) {
+    public static func open() throws -> (Int32, String) {
         #if canImport(Glibc)
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -29,5 +31,14 @@ enum RefusingPort {
             throw Failed()
         }
         return (descriptor, "127.0.0.1:\(UInt16(bigEndian: address.sin_port))")
+    }
+}
+
+extension RefusingPort {
+    /// Runs `body` with `http://127.0.0.1:<port>` of a refusing port.
+    public static func withURL<Result>(_ body: (String) async throws -> Result) async throws -> Result {
+        let (socket, address) = try open()
+        defer { close(socket) }
+        return try await body("http://\(address)")
     }
 }
