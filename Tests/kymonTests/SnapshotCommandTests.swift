@@ -26,6 +26,29 @@ struct SnapshotCommandTests {
         }
     }
 
+    @Test("--header and KY_MONITOR_COMFYUI_TOKEN reach ComfyUI; the token is never printed")
+    func upstreamHeaders() async throws {
+        let routes = [
+            "/queue": try capture("s00-idle-baseline/01-queue-idle.json"),
+            "/history?max_items=100": try capture("s00-idle-baseline/03-history-empty.json"),
+        ]
+        try await FakeComfyUI.with(routes: routes) { server in
+            let run = try await KymonProcess.run(
+                ["snapshot", "--server", server.baseURL, "--header", "X-Api-Key: k-123", "--log-level", "trace"],
+                environment: ["KY_MONITOR_COMFYUI_TOKEN": "tok-SECRET-42"]
+            )
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(!server.requests.isEmpty)
+            #expect(server.requests.allSatisfy { $0.headers["authorization"] == "Bearer tok-SECRET-42" && $0.headers["x-api-key"] == "k-123" })
+            #expect(!run.stdout.contains("tok-SECRET-42") && !run.stderr.contains("tok-SECRET-42"))
+            let report = try await KymonProcess.run(["config"], environment: ["KY_MONITOR_COMFYUI_TOKEN": "tok-SECRET-42"])
+            #expect(report.stdout.contains(#""comfyui_token":{"value":"***","origin":"env""#))
+            #expect(!report.stdout.contains("tok-SECRET-42"))
+        }
+        let bad = try await KymonProcess.run(["snapshot", "--header", "no colon here"])
+        #expect(bad.status == 64)
+    }
+
     @Test("--id asks /history/{id} for prompts older than the window")
     func idBeyondWindow() async throws {
         let routes = [

@@ -167,6 +167,17 @@ public struct Configuration: Sendable {
         }
     }
 
+    /// Headers for every request to ComfyUI: `comfyui_headers`, then `Authorization: Bearer` from
+    /// `comfyui_token` (which wins).
+    public var comfyUIHeaders: [(name: String, value: String)] {
+        var headers = string("comfyui_headers").flatMap(parseHeaderList) ?? []
+        if let token = string("comfyui_token"), !token.isEmpty {
+            headers.removeAll { $0.name.lowercased() == "authorization" }
+            headers.append(("Authorization", "Bearer \(token)"))
+        }
+        return headers
+    }
+
     public var historyMaxItems: Int { integer("history_max_items") ?? 100 }
     public var tracebackDepth: Int { integer("traceback_depth") ?? 2 }
     public var frequencySeconds: Double { number("frequency_seconds") ?? 5 }

@@ -17,8 +17,14 @@ public struct LiveSource: SnapshotSource {
     public let maximumBodyBytes: Int
     private let client: HTTPClient
     private let logger: Logger
+    /// Sent with every request (proxy authentication and the like); they replace kymon's own.
+    private let extraHeaders: [(name: String, value: String)]
 
-    public init(server: ServerURL, historyMaxItems: Int, client: HTTPClient, timeout: Duration = .seconds(10), maximumBodyBytes: Int = 256 << 20, logger: Logger) {
+    public init(
+        server: ServerURL, historyMaxItems: Int, client: HTTPClient, timeout: Duration = .seconds(10), maximumBodyBytes: Int = 256 << 20,
+        headers: [(name: String, value: String)] = [], logger: Logger
+    ) {
+        self.extraHeaders = headers
         self.server = server
         self.historyMaxItems = historyMaxItems
         self.client = client
@@ -89,6 +95,7 @@ public struct LiveSource: SnapshotSource {
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "kymon")
         if let authorization = server.basicAuthorization { request.headers.add(name: "Authorization", value: authorization) }
+        for (name, value) in extraHeaders { request.headers.replaceOrAdd(name: name, value: value) }
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         let deadline = NIODeadline.now() + .nanoseconds(Int64(seconds * 1e9))
         logger.debug("GET \(displayURL)")

@@ -96,7 +96,8 @@ extension LiveSource {
     init(context: CommandContext, client: HTTPClient) throws {
         self.init(
             server: try context.configuration.serverURL, historyMaxItems: context.configuration.historyMaxItems, client: client,
-            timeout: .milliseconds(Int64(context.configuration.timeoutSeconds * 1000)), logger: context.logger
+            timeout: .milliseconds(Int64(context.configuration.timeoutSeconds * 1000)),
+            headers: context.configuration.comfyUIHeaders, logger: context.logger
         )
     }
 }

@@ -12,10 +12,20 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Deadline in seconds for each request to ComfyUI (default 10).", valueName: "seconds"))
     var timeout: Double?
 
+    @Option(name: .customLong("header"), help: ArgumentHelp("Send this header with every request to ComfyUI, e.g. 'X-Api-Key: k' (repeatable; replaces comfyui_headers).", valueName: "name: value"))
+    var headers: [String] = []
+
+    func validate() throws {
+        for header in headers where parseHeaderList(header)?.count != 1 {
+            throw ValidationError("--header takes one 'Name: value' pair, not '\(header.split(separator: ":").first ?? "")…'")
+        }
+    }
+
     var overrides: [String: Configuration.FlagValue] {
         var values: [String: Configuration.FlagValue] = [:]
         if let server { values["comfyui_url"] = .init(server, flag: "--server") }
         if let historyMaxItems { values["history_max_items"] = .init(String(historyMaxItems), flag: "--history-max-items") }
+        if !headers.isEmpty { values["comfyui_headers"] = .init(headers.joined(separator: "; "), flag: "--header") }
         if let timeout { values["timeout_seconds"] = .init(JSONWriter.render(number: timeout), flag: "--timeout") }
         return values
     }
