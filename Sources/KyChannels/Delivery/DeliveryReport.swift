@@ -12,4 +12,10 @@ public struct DeliveryReport: Sendable, Equatable {
     public var duration: Duration
 
     public var isDelivered: Bool { outcome == .delivered }
+
+    /// `channel NAME failed after N attempt(s): reason`, or nil when delivered.
+    public var failureSummary: String? {
+        guard case .failed(let reason) = outcome else { return nil }
+        return "channel \(channel) failed after \(attempts) attempt(s): \(reason)"
+    }
 }

@@ -32,9 +32,8 @@ struct HTTPPost: Sendable {
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         do {
-            let response = try await client.execute(request, deadline: .now() + .nanoseconds(nanoseconds))
+            let response = try await client.execute(request, deadline: .now() + TimeAmount(timeout))
             var collected: [UInt8] = []
             for try await chunk in response.body {
                 if collected.count < 4096 { collected += chunk.readableBytesView.prefix(4096 - collected.count) }

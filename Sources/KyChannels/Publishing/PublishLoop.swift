@@ -29,9 +29,7 @@ public struct PublishLoop: Service {
                     logger.debug("nothing changed")
                 case .sent(let items, let reports):
                     logger.info("published \(items) prompts to \(reports.count) channels")
-                    for report in reports {
-                        if case .failed(let reason) = report.outcome { logger.warning("channel \(report.channel) failed after \(report.attempts) attempt(s): \(reason)") }
-                    }
+                    for summary in reports.compactMap(\.failureSummary) { logger.warning("\(summary)") }
                 }
             } catch {
                 logger.error("skipped this round: \(error)")

@@ -25,7 +25,7 @@ extension ChannelFactory {
         redis.channelName = configuration.string("redis_channel.channel_name") ?? "comfyui_monitor"
         redis.mode = RedisConfiguration.Mode(rawValue: configuration.string("redis_channel.mode") ?? "pubsub") ?? .pubsub
         redis.streamMaxLength = configuration.integer("redis_channel.stream_max_length") ?? 10_000
-        let timeout = Duration.milliseconds(Int64((configuration.number("redis_channel.timeout_seconds") ?? 5) * 1000))
+        let timeout = Duration.seconds(configuration.number("redis_channel.timeout_seconds") ?? 5)
         redis.connectTimeout = timeout
         redis.commandTimeout = timeout
         redis.retries = configuration.integer("redis_channel.retries") ?? 2

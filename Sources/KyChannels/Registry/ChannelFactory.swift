@@ -22,7 +22,7 @@ public struct ChannelFactory {
 
     private func policy(_ section: String, retries defaultRetries: Int = 2) -> ChannelPolicy {
         ChannelPolicy(
-            timeout: .milliseconds(Int64((configuration.number("\(section).timeout_seconds") ?? 5) * 1000)),
+            timeout: .seconds(configuration.number("\(section).timeout_seconds") ?? 5),
             retries: configuration.integer("\(section).retries") ?? defaultRetries,
             backoff: .milliseconds(configuration.integer("\(section).backoff_ms") ?? 200)
         )

@@ -68,12 +68,20 @@ public struct BridgeRunningPrompt: Sendable, Equatable {
             try reader.skipValue()
             return node
         }
+        /// The value when it has `kind`; anything else is skipped and reads as absent.
+        func read<Value>(_ kind: JSONKind, _ read: () throws -> Value) throws -> Value? {
+            guard try reader.peekKind() == kind else {
+                try reader.skipValue()
+                return nil
+            }
+            return try read()
+        }
         try reader.forEachMember("a node") { key in
             switch key {
-            case "value": node.value = try reader.peekKind() == .number ? try reader.readNumber() : { try reader.skipValue(); return nil }()
-            case "max": node.max = try reader.peekKind() == .number ? try reader.readNumber() : { try reader.skipValue(); return nil }()
-            case "state": node.state = try reader.peekKind() == .string ? try reader.readString(maximumBytes: 64) : { try reader.skipValue(); return nil }()
-            case "display_node_id": node.displayNodeID = try reader.peekKind() == .string ? try reader.readString(maximumBytes: 256) : { try reader.skipValue(); return nil }()
+            case "value": node.value = try read(.number) { try reader.readNumber() }
+            case "max": node.max = try read(.number) { try reader.readNumber() }
+            case "state": node.state = try read(.string) { try reader.readString(maximumBytes: 64) }
+            case "display_node_id": node.displayNodeID = try read(.string) { try reader.readString(maximumBytes: 256) }
             default: try reader.skipValue()
             }
         }

@@ -96,8 +96,7 @@ public struct LiveSource: SnapshotSource {
         request.headers.add(name: "User-Agent", value: "kymon")
         if let authorization = server.basicAuthorization { request.headers.add(name: "Authorization", value: authorization) }
         for (name, value) in extraHeaders { request.headers.replaceOrAdd(name: name, value: value) }
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(seconds * 1e9))
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
         logger.debug("GET \(displayURL)")
         do {
             let response = try await client.execute(request, deadline: deadline, logger: logger)
@@ -114,7 +113,7 @@ public struct LiveSource: SnapshotSource {
         } catch is NIOTooManyBytesError {
             throw LiveSourceError(url: displayURL, reason: .bodyTooLarge(limit: maximumBodyBytes))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            throw LiveSourceError(url: displayURL, reason: .timedOut(seconds: seconds))
+            throw LiveSourceError(url: displayURL, reason: .timedOut(seconds: timeout.inSeconds))
         } catch {
             throw LiveSourceError(url: displayURL, reason: .unreachable(describeTransportError(error)))
         }

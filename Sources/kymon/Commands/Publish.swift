@@ -67,7 +67,7 @@ extension Kymon {
                         var publisher = try Publisher(dispatcher: dispatcher, server: source.sourceDescription, statePath: state, onlyChanges: onChange)
                         let options = context.decodeOptions
                         if let seconds = interval ?? (daemon ? context.configuration.frequencySeconds : nil) {
-                            let loop = PublishLoop(interval: .milliseconds(Int64(seconds * 1000)), publisher: publisher, logger: context.logger) {
+                            let loop = PublishLoop(interval: .seconds(seconds), publisher: publisher, logger: context.logger) {
                                 try await source.snapshot(options: options)
                             }
                             var groupConfiguration = ServiceGroupConfiguration(
@@ -96,7 +96,7 @@ extension LiveSource {
     init(context: CommandContext, client: HTTPClient) throws {
         self.init(
             server: try context.configuration.serverURL, historyMaxItems: context.configuration.historyMaxItems, client: client,
-            timeout: .milliseconds(Int64(context.configuration.timeoutSeconds * 1000)),
+            timeout: .seconds(context.configuration.timeoutSeconds),
             headers: context.configuration.comfyUIHeaders, logger: context.logger
         )
     }

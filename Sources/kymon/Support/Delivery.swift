@@ -20,10 +20,6 @@ func withDispatcher<Result>(_ names: [ChannelName], context: CommandContext, cli
 /// Tells stderr which channels failed and why; returns the exit status for the outcome.
 func reportDelivery(_ outcome: Publisher.Outcome) -> ExitCode {
     guard case .sent(_, let reports) = outcome else { return .success }
-    for report in reports where !report.isDelivered {
-        if case .failed(let reason) = report.outcome {
-            StandardError.write("kymon: channel \(report.channel) failed after \(report.attempts) attempt(s): \(reason)\n")
-        }
-    }
+    for summary in reports.compactMap(\.failureSummary) { StandardError.write("kymon: \(summary)\n") }
     return outcome.allDelivered ? .success : .channelFailed
 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOCore
 
 extension HTTPClient.Configuration {
     /// kymon's HTTP client settings: a refused connection fails at once (the dispatcher and the
@@ -6,7 +7,7 @@ extension HTTPClient.Configuration {
     static func kymon(connectTimeout seconds: Double) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.timeout.connect = .milliseconds(Int64(seconds * 1000))
+        configuration.timeout.connect = TimeAmount(.seconds(seconds))
         configuration.redirectConfiguration = .disallow
         return configuration
     }
