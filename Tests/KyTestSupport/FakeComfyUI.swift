@@ -6,7 +6,8 @@ import NIOPosix
 /// An in-process stand-in for a ComfyUI server on 127.0.0.1 (port 0), serving recorded bytes.
 ///
 /// Routes map a request target (path plus query, exactly as sent) to a canned response; anything
-/// else gets 404 with an empty body, as ComfyUI does for unknown routes.
+/// else gets 404 with an empty body, as ComfyUI does for unknown routes. The same port accepts
+/// WebSocket upgrades on `/ws` (see `FakeComfyUI+WebSocket.swift`).
 public final class FakeComfyUI: Sendable {
     /// A canned answer.
     public struct Response: Sendable {
@@ -43,6 +44,8 @@ public final class FakeComfyUI: Sendable {
     private let channel: any Channel
     private let routes: NIOLockedValueBox<[String: Response]>
     private let received: NIOLockedValueBox<[Request]>
+    /// The open WebSockets and their knobs.
+    let webSockets: FakeWebSocketHub
 
     /// The port the server listens on.
     public let port: Int
@@ -58,10 +61,16 @@ public final class FakeComfyUI: Sendable {
         routes.withLockedValue { $0[target] = response }
     }
 
-    private init(channel: any Channel, routes: NIOLockedValueBox<[String: Response]>, received: NIOLockedValueBox<[Request]>) throws {
+    private init(
+        channel: any Channel,
+        routes: NIOLockedValueBox<[String: Response]>,
+        received: NIOLockedValueBox<[Request]>,
+        webSockets: FakeWebSocketHub
+    ) throws {
         self.channel = channel
         self.routes = routes
         self.received = received
+        self.webSockets = webSockets
         guard let port = channel.localAddress?.port else { throw FakeServerError.noPort }
         self.port = port
     }
@@ -70,21 +79,26 @@ public final class FakeComfyUI: Sendable {
     public static func start(routes: [String: Response]) async throws -> FakeComfyUI {
         let routeBox = NIOLockedValueBox(routes)
         let requestBox = NIOLockedValueBox<[Request]>([])
+        let webSockets = FakeWebSocketHub()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(RouteHandler(routes: routeBox, received: requestBox))
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withServerUpgrade: webSockets.upgradeConfiguration(replacing: RouteHandler.name),
+                        withErrorHandling: true
+                    )
+                    try channel.pipeline.syncOperations.addHandler(RouteHandler(routes: routeBox, received: requestBox), name: RouteHandler.name)
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
             .get()
-        return try FakeComfyUI(channel: channel, routes: routeBox, received: requestBox)
+        return try FakeComfyUI(channel: channel, routes: routeBox, received: requestBox, webSockets: webSockets)
     }
 
-    /// Stops listening.
+    /// Stops listening and drops the open WebSockets.
     public func stop() async throws {
+        await dropWebSockets()
         try await channel.close()
     }
 
@@ -107,9 +121,12 @@ public enum FakeServerError: Error {
     case noPort
 }
 
-private final class RouteHandler: ChannelInboundHandler {
+private final class RouteHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
+
+    /// Its name in the pipeline, to remove it when the connection becomes a WebSocket.
+    static let name = "routes"
 
     private let routes: NIOLockedValueBox<[String: FakeComfyUI.Response]>
     private let received: NIOLockedValueBox<[FakeComfyUI.Request]>
