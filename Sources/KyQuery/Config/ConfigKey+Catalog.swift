@@ -2,10 +2,12 @@ extension ConfigKey {
     /// Every setting kymon reads, in documentation order.
     public static let catalog: [ConfigKey] = [
         ConfigKey("comfyui_url", env: "KY_MONITOR_COMFYUI_URL", .serverURL, default: .string("http://127.0.0.1:8188"), summary: "ComfyUI server base URL"),
+        ConfigKey("servers", env: "KY_MONITOR_SERVERS", .serverList, summary: "ComfyUI base URLs kymon watch follows (a fleet); replaces comfyui_url there"),
         ConfigKey("comfyui_token", env: "KY_MONITOR_COMFYUI_TOKEN", .string, secret: true, summary: "bearer token for a ComfyUI behind an authenticating proxy (Authorization: Bearer)"),
         ConfigKey("comfyui_headers", env: "KY_MONITOR_COMFYUI_HEADERS", .pattern(rule: "'Name: value' pairs separated by ';'", check: isHeaderList), secret: true, summary: "extra headers for requests to ComfyUI, 'Name: value; Name2: value2'"),
         ConfigKey("frequency_seconds", env: "KY_MONITOR_FREQUENCY_SECONDS", .positiveNumber, default: .number(5), summary: "polling / publishing interval in seconds"),
         ConfigKey("history_max_items", env: "KY_MONITOR_HISTORY_MAX_ITEMS", .integer(1...10_000), default: .integer(100), summary: "history entries asked of the server (max_items)"),
+        ConfigKey("progress_events_per_second", env: "KY_MONITOR_PROGRESS_EVENTS_PER_SECOND", .positiveNumber, default: .number(2), summary: "kymon watch: most progress events per prompt per second"),
         ConfigKey("traceback_depth", env: "KY_MONITOR_TRACEBACK_DEPTH", .integer(0...20), default: .integer(2), summary: "innermost traceback frames kept per error"),
         ConfigKey("timeout_seconds", env: "KY_MONITOR_TIMEOUT_SECONDS", .positiveNumber, default: .number(10), summary: "deadline for each request to ComfyUI"),
         ConfigKey("log_level", env: "KY_MONITOR_LOG_LEVEL", .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), default: .string("warning"), summary: "stderr log level"),

@@ -10,6 +10,8 @@ public struct ConfigKey: Sendable {
         case positiveNumber
         case choice([String])
         case serverURL
+        /// ComfyUI base URLs: a JSON array, or one string separated by commas or spaces.
+        case serverList
     }
 
     /// Dotted path in `config.json`, e.g. `redis_channel.port`.
@@ -47,7 +49,7 @@ public struct ConfigKey: Sendable {
         case .positiveNumber:
             guard let value = Double(text), value.isFinite else { return .failure(.init("expected a number greater than 0")) }
             return validate(.number(value))
-        case .string, .pattern, .choice, .serverURL:
+        case .string, .pattern, .choice, .serverURL, .serverList:
             return validate(.string(text))
         }
     }
@@ -67,6 +69,14 @@ public struct ConfigKey: Sendable {
         case (.positiveNumber, .number(let number)): return validate(.number(number))
         case (.string, .string(let text)), (.pattern, .string(let text)), (.choice, .string(let text)), (.serverURL, .string(let text)):
             return validate(.string(text))
+        case (.serverList, .string(let text)): return validate(.string(text))
+        case (.serverList, .array(let elements)):
+            var urls: [String] = []
+            for element in elements {
+                guard case .string(let text) = element else { return .failure(.init("expected an array of URL strings, found \(element.kind) in it")) }
+                urls.append(text)
+            }
+            return validate(.string(urls.joined(separator: " ")))
         default:
             return .failure(.init("expected \(expectedDescription), found \(json.kind)"))
         }
@@ -98,9 +108,25 @@ public struct ConfigKey: Sendable {
                 return .failure(.init(error.reason))
             }
             return .success(value)
+        case (.serverList, .string(let text)):
+            let urls = Self.splitServerList(text)
+            guard !urls.isEmpty else { return .failure(.init("expected at least one http:// or https:// URL")) }
+            for url in urls {
+                do {
+                    _ = try ServerURL(url)
+                } catch {
+                    return .failure(.init("'\(ServerURL.maskingCredentials(in: error.text))': \(error.reason)"))
+                }
+            }
+            return .success(.string(urls.joined(separator: " ")))
         default:
             return .success(value)
         }
+    }
+
+    /// The URLs of a server list string (separated by commas and/or white space).
+    public static func splitServerList(_ text: String) -> [String] {
+        text.split { $0 == "," || $0 == " " || $0 == "\t" || $0 == "\n" }.map(String.init)
     }
 }
 

@@ -178,6 +178,23 @@ public struct Configuration: Sendable {
         return headers
     }
 
+    /// The servers `kymon watch` follows: `servers` when set, else `comfyui_url`.
+    public var servers: [ServerURL] {
+        get throws(ConfigurationError) {
+            guard let list = string("servers") else { return [try serverURL] }
+            var urls: [ServerURL] = []
+            for text in ConfigKey.splitServerList(list) {
+                do {
+                    urls.append(try ServerURL(text))
+                } catch {
+                    throw ConfigurationError("invalid value for servers: '\(ServerURL.maskingCredentials(in: error.text))': \(error.reason)")
+                }
+            }
+            return urls
+        }
+    }
+
+    public var progressEventsPerSecond: Double { number("progress_events_per_second") ?? 2 }
     public var historyMaxItems: Int { integer("history_max_items") ?? 100 }
     public var tracebackDepth: Int { integer("traceback_depth") ?? 2 }
     public var frequencySeconds: Double { number("frequency_seconds") ?? 5 }
@@ -217,6 +234,8 @@ public struct Configuration: Sendable {
             case nil: writer.null()
             case _ where key.isSecret: writer.string("***")
             case .string(let text)? where key.path == "comfyui_url": writer.string((try? ServerURL(text))?.redacted ?? text)
+            case .string(let text)? where key.path == "servers":
+                writer.string(ConfigKey.splitServerList(text).map { (try? ServerURL($0))?.redacted ?? "***" }.joined(separator: " "))
             case .string(let text)?: writer.string(text)
             case .bool(let flag)?: writer.bool(flag)
             case .integer(let number)?: writer.integer(Int64(number))

@@ -11,7 +11,7 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
 
     /// A value that does not fit its key; secrets are never echoed.
     static func invalid(_ key: ConfigKey, text: String, origin: ConfigOrigin, location: String?, reason: String) -> ConfigurationError {
-        let shown = key.isSecret ? "***" : text
+        let shown = key.isSecret ? "***" : ServerURL.maskingCredentials(in: text)
         let place = location.map { " (from \(origin.rawValue) \($0))" } ?? " (from \(origin.rawValue))"
         return ConfigurationError("invalid value '\(shown)' for \(key.path)\(place): \(reason)", isFromFlag: origin == .flag)
     }

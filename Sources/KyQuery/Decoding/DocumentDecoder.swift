@@ -52,7 +52,8 @@ public enum DocumentDecoder {
                 let status: PromptStatus = name == "queue_running" ? .running : .pending
                 try reader.forEachElement(name) {
                     let item = try QueueItem.decode(from: reader, withGraph: status == .running)
-                    let info = PromptInfo(id: item.id, kind: .queue, status: status, number: item.number, createTime: item.createTime)
+                    var info = PromptInfo(id: item.id, kind: .queue, status: status, number: item.number, createTime: item.createTime)
+                    info.workflowKey = item.workflowKey
                     assembler.add(info, detail: .queueItem)
                     if let graph = item.graph { assembler.recordGraph(graph, for: item.id) }
                 }

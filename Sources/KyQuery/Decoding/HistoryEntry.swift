@@ -31,6 +31,7 @@ enum HistoryEntry {
             id: id, kind: .history, status: status, number: item?.number, createTime: item?.createTime,
             startTime: record.startTime, endTime: record.endTime, outputs: outputs
         )
+        info.workflowKey = item?.workflowKey
         if let event = record.terminalEvent {
             if var node = event.node {
                 if node.type == nil { node.type = item?.nodeTypes[node.id] }

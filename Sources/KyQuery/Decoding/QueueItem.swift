@@ -7,12 +7,22 @@ struct QueueItem: Sendable, Equatable {
     var createTime: Int64?
     /// Links and outputs, decoded only when asked for (running prompts, for progress).
     var graph: WorkflowGraph?
+    /// The UI workflow's id (`extra_data.extra_pnginfo.workflow.id`), when the browser sent one.
+    var workflowID: String?
+
+    /// Groups runs of the same workflow: the UI workflow id, else a hash of the graph's class types.
+    var workflowKey: String? {
+        if let workflowID { return "ui:" + workflowID }
+        guard !nodeTypes.isEmpty else { return nil }
+        return "graph:" + StableHash.hex(of: nodeTypes.values.sorted())
+    }
 }
 
 extension QueueItem {
     /// Decodes a queue item, tolerating 4-element, 5-element, longer and Comfy Cloud shapes.
     ///
-    /// Only `create_time` is taken from `extra_data`: it can hold secrets and whole UI workflows.
+    /// Only `create_time` and the UI workflow's id are taken from `extra_data`: it can hold secrets
+    /// and whole UI workflows.
     static func decode(from reader: JSONReader, withGraph: Bool = false) throws -> QueueItem {
         try reader.beginArray("a queue item")
         guard try reader.nextElement() else { throw reader.syntaxError("empty queue item; expected [number, prompt_id, ...]") }
@@ -27,7 +37,7 @@ extension QueueItem {
                 let graph = try decodeGraph(from: reader, withLinks: withGraph)
                 item.nodeTypes = graph.nodeTypes
                 if withGraph { item.graph = graph }
-            case (3, .object), (4, .object): item.createTime = try decodeCreateTime(from: reader) ?? item.createTime
+            case (3, .object), (4, .object): try decodeExtraData(from: reader, into: &item)
             case (3, .array) where withGraph, (4, .array) where withGraph: item.graph?.outputs = try decodeIdentifiers(from: reader)
             default: try reader.skipValue()
             }
@@ -98,16 +108,35 @@ extension QueueItem {
         return ids
     }
 
-    private static func decodeCreateTime(from reader: JSONReader) throws -> Int64? {
-        var createTime: Int64?
+    /// Reads `create_time` and `extra_pnginfo.workflow.id`; everything else is skipped unread.
+    private static func decodeExtraData(from reader: JSONReader, into item: inout QueueItem) throws {
         try reader.beginObject()
-        while let field = try reader.nextKey(matching: ["create_time"]) {
-            if field == 0 {
-                createTime = try reader.readOptionalMilliseconds("extra_data.create_time")
-            } else {
-                try reader.skipValue()
+        while let field = try reader.nextKey(matching: ["create_time", "extra_pnginfo"]) {
+            switch field {
+            case 0: item.createTime = try reader.readOptionalMilliseconds("extra_data.create_time") ?? item.createTime
+            case 1: item.workflowID = try decodeWorkflowID(from: reader) ?? item.workflowID
+            default: try reader.skipValue()
             }
         }
-        return createTime
+    }
+
+    /// `{"workflow": {"id": "..."}}` → the id; any other shape reads as absent.
+    private static func decodeWorkflowID(from reader: JSONReader) throws -> String? {
+        var id: String?
+        guard try reader.peekKind() == .object else {
+            try reader.skipValue()
+            return nil
+        }
+        try reader.forEachMember("extra_pnginfo") { key in
+            guard key == "workflow", try reader.peekKind() == .object else { return try reader.skipValue() }
+            try reader.forEachMember("extra_pnginfo.workflow") { key in
+                if key == "id", try reader.peekKind() == .string {
+                    id = try reader.readString(maximumBytes: 256)
+                } else {
+                    try reader.skipValue()
+                }
+            }
+        }
+        return id
     }
 }

@@ -1,5 +1,6 @@
 /// The message that ended a prompt: `execution_error` or `execution_interrupted`.
 struct TerminalEvent: Sendable, Equatable {
+    var promptID: String?
     var timestamp: Int64?
     var node: NodeReference?
     var error: ErrorInfo?
@@ -16,7 +17,7 @@ extension TerminalEvent {
         var message: String?
         var frames = InnermostFrames(depth: options.tracebackDepth)
         var sawErrorField = false
-        let fields: [StaticString] = ["timestamp", "node_id", "node_type", "exception_type", "exception_message", "traceback"]
+        let fields: [StaticString] = ["timestamp", "node_id", "node_type", "exception_type", "exception_message", "traceback", "prompt_id"]
         try reader.beginObject(context)
         while let field = try reader.nextKey(matching: fields) {
             switch field {
@@ -38,6 +39,7 @@ extension TerminalEvent {
                         try reader.skipValue()
                     }
                 }
+            case 6: event.promptID = try reader.consumeNull() ? nil : try reader.readIdentifier("\(context).prompt_id")
             default: try reader.skipValue()
             }
         }

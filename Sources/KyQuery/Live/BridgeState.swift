@@ -8,6 +8,13 @@ public struct BridgeRunningPrompt: Sendable, Equatable {
         public var state: String?
         /// The graph node an expanded node belongs to.
         public var displayNodeID: String?
+
+        public init(value: Double? = nil, max: Double? = nil, state: String? = nil, displayNodeID: String? = nil) {
+            self.value = value
+            self.max = max
+            self.state = state
+            self.displayNodeID = displayNodeID
+        }
     }
 
     public var promptID: String
@@ -16,6 +23,14 @@ public struct BridgeRunningPrompt: Sendable, Equatable {
     public var currentNode: NodeReference?
     public var nodes: [String: NodeState] = [:]
     public var cached: [String] = []
+
+    public init(promptID: String, startedAt: Int64? = nil, currentNode: NodeReference? = nil, nodes: [String: NodeState] = [:], cached: [String] = []) {
+        self.promptID = promptID
+        self.startedAt = startedAt
+        self.currentNode = currentNode
+        self.nodes = nodes
+        self.cached = cached
+    }
 
     /// Decodes `{"bridge", "version", "running": [...]}`; unknown fields are skipped.
     public static func decodeList(from body: [UInt8], documentName: String) throws -> [BridgeRunningPrompt] {
@@ -62,7 +77,7 @@ public struct BridgeRunningPrompt: Sendable, Equatable {
         return prompt
     }
 
-    private static func decodeNode(from reader: JSONReader) throws -> NodeState {
+    static func decodeNode(from reader: JSONReader) throws -> NodeState {
         var node = NodeState()
         guard try reader.peekKind() == .object else {
             try reader.skipValue()

@@ -82,7 +82,7 @@ public struct LiveSource: SnapshotSource {
         try decode(try await fetch(path), path: path, into: &assembler, options: options)
     }
 
-    private func decode(_ body: [UInt8], path: String, into assembler: inout SnapshotAssembler, options: DecodeOptions) throws {
+    func decode(_ body: [UInt8], path: String, into assembler: inout SnapshotAssembler, options: DecodeOptions) throws {
         let reader = JSONReader(bytes: body, documentName: server.redacted + path)
         try DocumentDecoder.decode(from: reader, into: &assembler, options: options)
     }

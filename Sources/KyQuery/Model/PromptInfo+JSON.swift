@@ -31,9 +31,19 @@ extension PromptInfo {
             }
             writer.endObject()
         }
+        if let nodeProgress {
+            writer.key("node_progress")
+            writer.beginObject()
+            writer.key("value")
+            writer.number(nodeProgress.value)
+            writer.key("max")
+            writer.number(nodeProgress.max)
+            writer.endObject()
+        }
         writeTime("create_time", createTime, to: &writer)
         writeTime("start_time", startTime, to: &writer)
         writeTime("end_time", endTime, to: &writer)
+        writeTime("expected_end_time", expectedEndTime, to: &writer)
         if let durationMilliseconds {
             writer.key("duration_ms")
             writer.integer(durationMilliseconds)

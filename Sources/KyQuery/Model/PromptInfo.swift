@@ -19,19 +19,27 @@ public struct PromptInfo: Sendable, Equatable {
     public var progress: Double?
     /// The executing node, or where a failed or interrupted prompt stopped.
     public var currentNode: NodeReference?
+    /// The executing node's own progress (sampler steps and the like), when it reports any.
+    public var nodeProgress: NodeProgress?
+    /// When the prompt is expected to end (ms since the epoch), from recent runs of the same
+    /// workflow; nil without a basis.
+    public var expectedEndTime: Int64?
     public var createTime: Int64?
     public var startTime: Int64?
     public var endTime: Int64?
     public var error: ErrorInfo?
     /// Output files as `subfolder/filename`, at most `PromptInfo.maximumOutputs`.
     public var outputs: [String]
+    /// Groups runs of the same workflow for ETAs (UI workflow id, else a hash of the class types).
+    /// Not part of the JSON contract.
+    public var workflowKey: String?
 
     /// The contract keeps at most this many output names.
     public static let maximumOutputs = 10
 
     public init(
         id: String, kind: Kind, status: PromptStatus, number: Double? = nil, queuePosition: Int? = nil,
-        progress: Double? = nil, currentNode: NodeReference? = nil, createTime: Int64? = nil,
+        progress: Double? = nil, currentNode: NodeReference? = nil, nodeProgress: NodeProgress? = nil, expectedEndTime: Int64? = nil, createTime: Int64? = nil,
         startTime: Int64? = nil, endTime: Int64? = nil, error: ErrorInfo? = nil, outputs: [String] = []
     ) {
         self.id = id
@@ -41,6 +49,8 @@ public struct PromptInfo: Sendable, Equatable {
         self.queuePosition = queuePosition
         self.progress = progress
         self.currentNode = currentNode
+        self.nodeProgress = nodeProgress
+        self.expectedEndTime = expectedEndTime
         self.createTime = createTime
         self.startTime = startTime
         self.endTime = endTime

@@ -1,0 +1,40 @@
+/// The parts of a live server `kymon watch` reads one at a time.
+extension LiveSource {
+    /// The queue's prompts (pending ones with positions) and the graphs of the running ones.
+    public struct QueueView: Sendable {
+        public var items: [PromptInfo]
+        public var graphs: [String: WorkflowGraph]
+
+        public init(items: [PromptInfo], graphs: [String: WorkflowGraph] = [:]) {
+            self.items = items
+            self.graphs = graphs
+        }
+    }
+
+    /// `GET /queue`.
+    public func readQueue(options: DecodeOptions) async throws -> QueueView {
+        var assembler = SnapshotAssembler()
+        try decode(try await fetch("/queue"), path: "/queue", into: &assembler, options: options)
+        return QueueView(items: assembler.snapshot(source: "", generatedAt: 0).items, graphs: assembler.graphs)
+    }
+
+    /// `GET /history?max_items=N`: the newest N finished prompts, newest first.
+    public func readHistory(maxItems: Int, options: DecodeOptions) async throws -> [PromptInfo] {
+        let path = "/history?max_items=\(maxItems)"
+        var assembler = SnapshotAssembler()
+        try decode(try await fetch(path), path: path, into: &assembler, options: options)
+        return assembler.snapshot(source: "", generatedAt: 0).items
+    }
+
+    /// `GET /history/{id}`: the finished prompt, or nil when the server has no entry for it (yet).
+    public func readHistoryEntry(id: String, options: DecodeOptions) async throws -> PromptInfo? {
+        var assembler = SnapshotAssembler()
+        try await lookUp(id: id, into: &assembler, options: options)
+        return assembler.snapshot(source: "", generatedAt: 0).items.first { $0.id == id && $0.kind == .history }
+    }
+
+    /// `comfyui_version` from `GET /system_stats`, nil when the server does not say.
+    public func readVersion() async throws -> String? {
+        try SystemStats.version(from: try await fetch("/system_stats"), documentName: server.redacted + "/system_stats")
+    }
+}
