@@ -1,0 +1,127 @@
+import KyQuery
+import Logging
+import NIOCore
+
+/// Watches one ComfyUI server: a WebSocket as `kymon-<uuid>` for events, `/queue` and
+/// `/history/{id}` for facts, polling while the socket is down, and a full re-sync after every
+/// reconnect. Runs until cancelled; one server's trouble never touches another's watcher.
+public struct ServerWatcher: Sendable {
+    public let source: LiveSource
+    public let settings: WatchSettings
+    public let options: DecodeOptions
+    /// The WebSocket endpoint; nil when the socket cannot be used (then it only polls).
+    let endpoint: WebSocketEndpoint?
+    let socketConfiguration: WebSocketConfiguration
+    /// Why there is no socket, when `endpoint` is nil.
+    let noSocketReason: String?
+    let logger: Logger
+    private let output: @Sendable (WatchUpdate) -> Void
+
+    /// `headers` go with the upgrade request as with every HTTP request; `clientID` must start
+    /// with `kymon-` so the bridge mirrors events to it and no browser's socket is taken over.
+    public init(
+        source: LiveSource, settings: WatchSettings, options: DecodeOptions, headers: [(name: String, value: String)], clientID: String,
+        socketConfiguration: WebSocketConfiguration = WebSocketConfiguration(), logger: Logger, output: @escaping @Sendable (WatchUpdate) -> Void
+    ) {
+        self.source = source
+        self.settings = settings
+        self.options = options
+        self.socketConfiguration = socketConfiguration
+        self.logger = logger
+        self.output = output
+        let parts = source.server.components
+        if parts.secure {
+            endpoint = nil
+            noSocketReason = "wss:// is not supported yet; polling"
+        } else {
+            var upgradeHeaders = headers
+            if let authorization = source.server.basicAuthorization, !headers.contains(where: { $0.name.lowercased() == "authorization" }) {
+                upgradeHeaders.append((name: "Authorization", value: authorization))
+            }
+            let target = parts.basePath + "/ws?clientId=" + clientID
+            endpoint = WebSocketEndpoint(
+                host: parts.host, port: parts.port, requestTarget: target, headers: upgradeHeaders,
+                displayURL: "ws://" + source.server.redacted.dropFirst("http://".count) + "/ws"
+            )
+            noSocketReason = nil
+        }
+    }
+
+    /// What the processing loop hears about.
+    enum Input: Sendable {
+        case socketUp
+        case frame([UInt8])
+        case socketDown(String)
+        case tick
+    }
+
+    /// Watches until the task is cancelled.
+    public func run() async {
+        let (inputs, continuation) = AsyncStream<Input>.makeStream(bufferingPolicy: .bufferingOldest(100_000))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await runSocket(continuation) }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: settings.tick)
+                    continuation.yield(.tick)
+                }
+            }
+            group.addTask {
+                var process = WatchProcess(watcher: self)
+                for await input in inputs { await process.handle(input) }
+            }
+            await group.next()
+            group.cancelAll()
+            continuation.finish()
+        }
+    }
+
+    /// Keeps a socket open, reconnecting with capped, jittered exponential backoff.
+    private func runSocket(_ continuation: AsyncStream<Input>.Continuation) async {
+        guard let endpoint else {
+            continuation.yield(.socketDown(noSocketReason ?? "no socket"))
+            // Polling only: wait for cancellation.
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            return
+        }
+        var failures = 0
+        let clock = ContinuousClock()
+        while !Task.isCancelled {
+            let opened = clock.now
+            var reason = "the server closed the socket"
+            do {
+                try await WebSocketClient.run(
+                    endpoint, configuration: socketConfiguration, logger: logger,
+                    onConnected: { continuation.yield(.socketUp) },
+                    onText: { continuation.yield(.frame($0)) }
+                )
+            } catch let error as WebSocketError {
+                reason = error.description
+            } catch {
+                reason = String(describing: error)
+            }
+            if Task.isCancelled { return }
+            continuation.yield(.socketDown(reason))
+            failures = clock.now - opened > .seconds(10) ? 1 : failures + 1
+            let delay = Self.backoff(attempt: failures, first: settings.reconnectBackoff.first, cap: settings.reconnectBackoff.cap)
+            logger.info("socket to \(source.server.redacted): \(reason); reconnecting in \(delay)")
+            try? await Task.sleep(for: delay)
+        }
+    }
+
+    /// Equal jitter: a random delay between half and all of min(cap, first × 2^(attempt-1)).
+    static func backoff(attempt: Int, first: Duration, cap: Duration) -> Duration {
+        let ceiling = min(cap, first * (1 << min(max(attempt - 1, 0), 20)))
+        let milliseconds = max(1, ceiling.inMilliseconds)
+        return .milliseconds(Int64.random(in: (milliseconds / 2)...milliseconds))
+    }
+
+    func emit(_ update: WatchUpdate) { output(update) }
+}
+
+extension Duration {
+    var inMilliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

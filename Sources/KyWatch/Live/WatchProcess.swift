@@ -1,0 +1,248 @@
+import KyQuery
+import Logging
+
+/// The serial heart of a `ServerWatcher`: applies inputs to the server's state, does the HTTP
+/// reads they call for, and hands events and views to the output.
+struct WatchProcess {
+    private let watcher: ServerWatcher
+    private var state = ServerState()
+    private var view: ServerPanel
+    private var throttle: ProgressThrottle
+    /// Whether the server answered HTTP at the last try; nil before the first.
+    private var reachable: Bool?
+    private var socketOpen = false
+    private var synced = false
+    /// When a `status` message asked for a fresh `/queue`.
+    private var queueDirtySince: Int64?
+    private var lastQueueRead: Int64 = 0
+    private var nextPoll: Int64 = 0
+    /// `/history/{id}` lookups: id → (attempt, due time, whether the prompt left the queue).
+    private var lookups: [String: Lookup] = [:]
+    /// Set after a restart is seen: prompts without history are `lost`, not `removed`.
+    private var restartSeen = false
+    private var lastHistoryCount: Int?
+    /// The view last handed to the output.
+    private var shownView: ServerPanel?
+
+    struct Lookup {
+        var attempt: Int
+        var due: Int64
+        /// True when the prompt left the queue: no history means it was removed (or lost).
+        var departed: Bool
+    }
+
+    init(watcher: ServerWatcher) {
+        self.watcher = watcher
+        view = ServerPanel(url: watcher.source.server.redacted)
+        throttle = ProgressThrottle(perSecond: watcher.settings.progressEventsPerSecond)
+        // Give the socket a moment to open before falling back to polling.
+        nextPoll = Timestamp.now() + watcher.settings.socketGrace.inMilliseconds
+    }
+
+    private var logger: Logger { watcher.logger }
+    private var source: LiveSource { watcher.source }
+    private var options: DecodeOptions { watcher.options }
+
+    mutating func handle(_ input: ServerWatcher.Input) async {
+        let now = Timestamp.now()
+        var changes: [ServerState.Change] = []
+        switch input {
+        case .socketUp:
+            socketOpen = true
+            view.connection = .connected
+            changes += await resync(now: now)
+        case .socketDown(let reason):
+            let wasOpen = socketOpen
+            socketOpen = false
+            if reachable != false { view.connection = .polling(reason: reason) }
+            if wasOpen || !synced { nextPoll = now }
+        case .frame(let bytes):
+            changes += apply(frame: bytes, now: now)
+        case .tick:
+            changes += await runTimers(now: now)
+        }
+        publish(changes, now: now)
+    }
+
+    // MARK: - Inputs
+
+    private mutating func apply(frame bytes: [UInt8], now: Int64) -> [ServerState.Change] {
+        let event: ComfyEvent
+        do {
+            event = try ComfyEvent.decode(bytes, name: view.url + "/ws", options: options)
+        } catch {
+            logger.notice("ignoring a malformed socket message: \(error)")
+            return []
+        }
+        let followup = state.apply(event, now: now)
+        if followup.queueChanged, queueDirtySince == nil { queueDirtySince = now }
+        if let id = followup.confirm, lookups[id] == nil { lookups[id] = Lookup(attempt: 0, due: now + delay(0), departed: false) }
+        return followup.changes
+    }
+
+    private mutating func runTimers(now: Int64) async -> [ServerState.Change] {
+        var changes: [ServerState.Change] = []
+        if !socketOpen, now >= nextPoll {
+            nextPoll = now + watcher.settings.pollInterval.inMilliseconds
+            changes += synced ? await poll(now: now) : await resync(now: now)
+        } else if let since = queueDirtySince, now - since >= watcher.settings.queueDebounce.inMilliseconds {
+            changes += await readQueue(now: now)
+        } else if socketOpen, now - lastQueueRead >= watcher.settings.quietRefreshInterval.inMilliseconds {
+            changes += await readQueue(now: now)
+        }
+        changes += await runLookups(now: now)
+        return changes
+    }
+
+    // MARK: - Reads
+
+    /// Start-up and after every reconnect: version, bridge, the history window, the queue.
+    private mutating func resync(now: Int64) async -> [ServerState.Change] {
+        do {
+            async let version = source.readVersion()
+            async let bridge = source.bridgeState()
+            let history = try await source.readHistory(maxItems: watcher.settings.historyMaxItems, options: options)
+            view.version = (try? await version) ?? view.version
+            let prompts = await bridge
+            view.bridge = prompts != nil
+            var changes: [ServerState.Change] = []
+            if let lastHistoryCount, lastHistoryCount > 0, history.isEmpty { noteRestart("its history is empty again") }
+            lastHistoryCount = history.count
+            if synced {
+                // Back after an outage: what finished meanwhile, oldest first.
+                for info in history.reversed() { changes += state.apply(finished: info) }
+            } else {
+                state.baseline(history: history)
+            }
+            changes += await readQueue(now: now)
+            if let prompts { changes += state.apply(bridge: prompts, now: now) }
+            synced = true
+            return changes
+        } catch {
+            markDown(error, now: now)
+            return []
+        }
+    }
+
+    /// While the socket is down: the queue and a small history window.
+    private mutating func poll(now: Int64) async -> [ServerState.Change] {
+        do {
+            let history = try await source.readHistory(maxItems: watcher.settings.pollHistoryItems, options: options)
+            if let lastHistoryCount, lastHistoryCount > 0, history.isEmpty { noteRestart("its history is empty again") }
+            lastHistoryCount = max(lastHistoryCount ?? 0, history.count)
+            var changes: [ServerState.Change] = []
+            // Oldest first, so events keep the order things finished in.
+            for info in history.reversed() { changes += state.apply(finished: info) }
+            return changes + (await readQueue(now: now))
+        } catch {
+            markDown(error, now: now)
+            return []
+        }
+    }
+
+    private mutating func readQueue(now: Int64) async -> [ServerState.Change] {
+        queueDirtySince = nil
+        lastQueueRead = now
+        do {
+            let queue = try await source.readQueue(options: options)
+            markUp(now: now)
+            let (changes, departed, counterReset) = state.apply(queue: queue, now: now)
+            if counterReset { noteRestart("its queue numbers started again") }
+            for id in departed where lookups[id]?.departed != true {
+                lookups[id] = Lookup(attempt: 0, due: now, departed: true)
+            }
+            return changes
+        } catch {
+            markDown(error, now: now)
+            return []
+        }
+    }
+
+    /// Asks `/history/{id}` for prompts that ended or left the queue, retrying briefly since the
+    /// entry is written just after the prompt's last event.
+    private mutating func runLookups(now: Int64) async -> [ServerState.Change] {
+        var changes: [ServerState.Change] = []
+        for (id, lookup) in lookups.sorted(by: { $0.value.due < $1.value.due }) where lookup.due <= now {
+            do {
+                if let info = try await source.readHistoryEntry(id: id, options: options) {
+                    lookups[id] = nil
+                    changes += state.apply(finished: info)
+                    continue
+                }
+            } catch {
+                markDown(error, now: now)
+                return changes
+            }
+            let attempt = lookup.attempt + 1
+            if attempt < watcher.settings.confirmationDelays.count {
+                lookups[id] = Lookup(attempt: attempt, due: now + delay(attempt), departed: lookup.departed)
+            } else {
+                lookups[id] = nil
+                // An ended prompt still in the queue is left to the next /queue read.
+                if lookup.departed { changes += state.apply(missing: id, lost: restartSeen) }
+            }
+        }
+        if lookups.isEmpty { restartSeen = false }
+        return changes
+    }
+
+    private func delay(_ attempt: Int) -> Int64 {
+        let delays = watcher.settings.confirmationDelays
+        return delays.isEmpty ? 0 : delays[min(attempt, delays.count - 1)].inMilliseconds
+    }
+
+    // MARK: - Server up and down
+
+    private mutating func noteRestart(_ why: String) {
+        guard !restartSeen else { return }
+        logger.notice("\(view.url) restarted (\(why)); prompts it no longer knows are reported lost")
+        restartSeen = true
+        state.resetNumbers()
+    }
+
+    private mutating func markUp(now: Int64) {
+        if socketOpen { view.connection = .connected } else if case .down = view.connection { view.connection = .polling(reason: "the socket is down") }
+        guard reachable != true else { return }
+        if reachable == false { noteRestart("it was unreachable") }
+        reachable = true
+        let detail = WatchEvent.ServerDetail(version: view.version, bridge: view.bridge, reason: socketOpen ? nil : watcher.noSocketReason)
+        emitEvents([WatchEvent(kind: .serverUp, server: view.url, at: now, detail: detail)], now: now)
+    }
+
+    private mutating func markDown(_ error: any Error, now: Int64) {
+        let reason = String(describing: error)
+        view.connection = .down(reason: reason)
+        guard reachable != false else { return }
+        reachable = false
+        logger.warning("\(reason)")
+        emitEvents([WatchEvent(kind: .serverDown, server: view.url, at: now, detail: WatchEvent.ServerDetail(reason: reason))], now: now)
+    }
+
+    // MARK: - Output
+
+    private mutating func publish(_ changes: [ServerState.Change], now: Int64) {
+        state.updateExpectedEnds(now: now)
+        let events = changes.map { change in
+            var info = change.info
+            info.expectedEndTime = state.expectedEndTime(of: info.id) ?? info.expectedEndTime
+            return WatchEvent(kind: change.kind, server: view.url, at: now, info: info)
+        }
+        emitEvents(events, now: now)
+        emitEvents(throttle.due(now: now), now: now, throttled: true)
+        let active = state.activeItems
+        view.running = active.filter { $0.status == .running }
+        view.pending = active.filter { $0.status == .pending }
+        view.queue = QueueCounts(running: view.running.count, pending: view.pending.count)
+        view.finished = state.finished
+        view.lost = state.vanished
+        if view != shownView {
+            shownView = view
+            watcher.emit(.panel(view))
+        }
+    }
+
+    private mutating func emitEvents(_ events: [WatchEvent], now: Int64, throttled: Bool = false) {
+        let ready = throttled ? events : throttle.admit(events, now: now)
+        if !ready.isEmpty { watcher.emit(.events(ready)) }
+    }
+}

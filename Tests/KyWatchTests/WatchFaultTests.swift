@@ -1,0 +1,141 @@
+import KyQuery
+import KyTestSupport
+import Testing
+
+@testable import KyWatch
+
+/// Restarts, dropped and silent sockets: the watcher recovers and says what happened.
+@Suite("Watching through faults")
+struct WatchFaultTests {
+    private static let idleQueue = #"{"queue_running": [], "queue_pending": []}"#
+
+    /// A minimal queue item of ComfyUI's shape.
+    private static func item(_ number: Int, _ id: String) -> String {
+        #"[\#(number), "\#(id)", {"1": {"class_type": "EmptyImage", "inputs": {}}}, {"create_time": 1795973000000}, ["1"]]"#
+    }
+
+    private static func queue(running: [String] = [], pending: [String] = []) -> FakeComfyUI.Response {
+        .json(#"{"queue_running": [\#(running.joined(separator: ","))], "queue_pending": [\#(pending.joined(separator: ","))]}"#)
+    }
+
+    private static let status = #"{"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 2}}}}"#
+
+    private func idleServer() async throws -> FakeComfyUI {
+        try await FakeComfyUI.start(routes: [
+            "/queue": .json(Self.idleQueue),
+            "/history?max_items=100": .json("{}"),
+            "/history?max_items=20": .json("{}"),
+            "/system_stats": FakeComfyUI.Response(body: try Streams.bytes("s00-idle-baseline", "http/05-system-stats.json")),
+        ])
+    }
+
+    @Test("a restarted server: down, up, and the prompts it forgot are lost, not removed")
+    func restart() async throws {
+        let server = try await idleServer()
+        let harness = WatchHarness(server: server)
+        try await harness.whileWatching(try harness.makeWatcher()) {
+            try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
+            server.setRoute("/queue", Self.queue(running: [Self.item(5, "A")], pending: [Self.item(6, "B")]))
+            await server.sendText(Self.status)
+            try await harness.waitUntil("A started and B queued") { harness.kinds(of: "A") == [.started] && harness.kinds(of: "B") == [.queued] }
+
+            server.setWebSocketRefused(true)
+            server.setRoute("/queue", .json("<html>502 Bad Gateway</html>", status: 502))
+            await server.dropWebSockets()
+            try await harness.waitUntil("server_down") { harness.events.contains { $0.kind == .serverDown } }
+            if case .down(let reason)? = harness.panel?.connection {
+                #expect(reason.contains("502"), "the reason names the HTTP status: \(reason)")
+            } else {
+                Issue.record("the panel should say the server is down")
+            }
+
+            server.setRoute("/queue", .json(Self.idleQueue))
+            server.setRoute("/history/A", .json("{}"))
+            server.setRoute("/history/B", .json("{}"))
+            server.setWebSocketRefused(false)
+            try await harness.waitUntil("A and B lost") { harness.kinds(of: "A").last == .lost && harness.kinds(of: "B").last == .lost }
+            try await harness.waitUntil("server_up again") { harness.events.filter { $0.kind == .serverUp }.count == 2 }
+            try await harness.waitUntil("reconnected") { harness.panel?.connection == .connected }
+        }
+        try await server.stop()
+    }
+
+    @Test("a queue counter that starts again marks the server restarted even without downtime")
+    func counterReset() async throws {
+        let server = try await idleServer()
+        let harness = WatchHarness(server: server)
+        try await harness.whileWatching(try harness.makeWatcher()) {
+            try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
+            server.setRoute("/queue", Self.queue(pending: [Self.item(40, "A")]))
+            await server.sendText(Self.status)
+            try await harness.waitUntil("A queued") { harness.kinds(of: "A") == [.queued] }
+            server.setRoute("/history/A", .json("{}"))
+            server.setRoute("/queue", Self.queue(pending: [Self.item(0, "C")]))
+            await server.sendText(Self.status)
+            try await harness.waitUntil("A lost, C queued") { harness.kinds(of: "A").last == .lost && harness.kinds(of: "C") == [.queued] }
+        }
+        try await server.stop()
+    }
+
+    @Test("a prompt that finishes while the socket is down is reported by polling, then the socket comes back")
+    func droppedSocket() async throws {
+        let server = try await idleServer()
+        let harness = WatchHarness(server: server)
+        let history = try Streams.bytes("s01-success", "http/02-history-by-id.json")
+        let id = "927bc2bd-18d6-4b6b-8c28-24c1bcf35d81"
+        try await harness.whileWatching(try harness.makeWatcher()) {
+            try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
+            server.setRoute("/queue", Self.queue(running: [Self.item(3, id)]))
+            await server.sendText(Self.status)
+            try await harness.waitUntil("started") { harness.kinds(of: id) == [.started] }
+
+            server.setWebSocketRefused(true)
+            await server.dropWebSockets()
+            try await harness.waitUntil("polling") {
+                if case .polling? = harness.panel?.connection { return true }
+                return false
+            }
+            server.setRoute("/queue", .json(Self.idleQueue))
+            server.setRoute("/history?max_items=20", FakeComfyUI.Response(body: history))
+            server.setRoute("/history/\(id)", FakeComfyUI.Response(body: history))
+            try await harness.waitUntil("completed while polling", timeout: .seconds(5)) { harness.kinds(of: id).last == .completed }
+            #expect(harness.kinds(of: id).filter { $0 == .completed }.count == 1)
+
+            let before = server.webSocketConnectionCount
+            server.setWebSocketRefused(false)
+            try await harness.waitUntil("a new socket") { server.webSocketConnectionCount > before && harness.panel?.connection == .connected }
+        }
+        try await server.stop()
+    }
+
+    @Test("a silent (zombie) socket is replaced, and the view follows the queue again")
+    func silentSocket() async throws {
+        let server = try await idleServer()
+        let harness = WatchHarness(server: server)
+        try await harness.whileWatching(try harness.makeWatcher()) {
+            try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
+            let first = server.webSocketConnectionCount
+            server.setWebSocketsSilent(true)
+            try await harness.waitUntil("the silent socket given up", timeout: .seconds(8)) { server.webSocketConnectionCount > first }
+            server.setWebSocketsSilent(false)
+            server.setRoute("/queue", Self.queue(pending: [Self.item(1, "Z")]))
+            await server.sendText(Self.status)
+            try await harness.waitUntil("Z queued", timeout: .seconds(8)) { harness.kinds(of: "Z") == [.queued] }
+        }
+        try await server.stop()
+    }
+
+    @Test("the socket is opened as kymon-<id>, with the configured headers, never another client's id")
+    func clientIdentity() async throws {
+        let server = try await idleServer()
+        let harness = WatchHarness(server: server)
+        let ids = try await harness.whileWatching(try harness.makeWatcher(headers: [(name: "X-Api-Key", value: "planted-secret")])) {
+            try await harness.waitUntil("the socket") { !server.webSocketClientIDs.isEmpty }
+            return server.webSocketClientIDs
+        }
+        #expect(!ids.isEmpty && ids.allSatisfy { $0.hasPrefix("kymon-") })
+        #expect(server.webSocketUpgradeHeaders.first?["x-api-key"] == "planted-secret")
+        #expect(server.requests.filter { $0.target == "/queue" }.allSatisfy { $0.headers["x-api-key"] == "planted-secret" })
+        try await server.stop()
+    }
+}
