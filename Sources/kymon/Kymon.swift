@@ -12,6 +12,7 @@ struct Kymon: AsyncParsableCommand {
             Examples:
               $ kymon snapshot --server http://127.0.0.1:8188
               $ kymon snapshot --id 927bc2bd --format json
+              $ kymon watch --server http://gpu1:8188 --server http://gpu2:8188
               $ kymon replay queue.json history.json --status failed
               $ kymon publish --channel redis --on-change --state /var/lib/kymon/state.json
               $ kymon publish --interval 5 --channel webhook
@@ -19,6 +20,6 @@ struct Kymon: AsyncParsableCommand {
               $ kymon config
             """,
         version: version,
-        subcommands: [Snapshot.self, Replay.self, Publish.self, Doctor.self, ShowConfig.self]
+        subcommands: [Snapshot.self, Watch.self, Replay.self, Publish.self, Doctor.self, ShowConfig.self]
     )
 }

@@ -82,3 +82,78 @@ extension String {
         (try? JSONSerialization.jsonObject(with: Data(utf8))) as? [String: Any]
     }
 }
+
+/// A `kymon` process left running (for `watch`), with its output in files.
+final class RunningKymon: @unchecked Sendable {  // Process is thread-safe for the calls made here
+    let process: Process
+    let folder: URL
+    /// Starts `kymon arguments` like `KymonProcess.run`, without waiting for it.
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("kymon-live-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let outURL = folder.appendingPathComponent(".stdout")
+        let errURL = folder.appendingPathComponent(".stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        process = Process()
+        process.executableURL = KymonProcess.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var base = ["PATH": "/usr/bin:/bin", "TZ": "UTC", "HOME": folder.path, "LANG": "C.UTF-8"]
+        base.merge(environment) { $1 }
+        process.environment = base
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardInput = FileHandle.nullDevice
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    var stdout: String { (try? String(contentsOf: folder.appendingPathComponent(".stdout"), encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOf: folder.appendingPathComponent(".stderr"), encoding: .utf8)) ?? "" }
+
+    /// The JSON objects written so far, one per complete line.
+    var lines: [[String: Any]] {
+        stdout.split(separator: "\n").compactMap { String($0).jsonObject }
+    }
+
+    /// Runs until it exits; `whileRunning` runs meanwhile (it should end the process, e.g. with a signal).
+    /// A process still alive 60 s after start is killed.
+    func run(whileRunning: () async throws -> Void) async throws -> Int32 {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await KymonProcess.runToExit(self.process) }
+            do {
+                try await waitUntil("the process to start") { self.process.isRunning }
+                try await whileRunning()
+            } catch {
+                if process.isRunning { process.terminate() }
+                try await group.waitForAll()
+                throw error
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(60))
+                if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
+            }
+            try await group.next()
+            group.cancelAll()
+            return process.terminationStatus
+        }
+    }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits until `condition` holds, polling every 50 ms, for at most 20 s.
+    func waitUntil(_ what: String, _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !condition() {
+            guard ContinuousClock.now < deadline else {
+                throw KymonWaitTimeout(description: "timed out waiting for \(what); stdout: \(stdout.suffix(2000)) stderr: \(stderr.suffix(2000))")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+}
+
+struct KymonWaitTimeout: Error, CustomStringConvertible {
+    var description: String
+}

@@ -5,7 +5,7 @@ import Testing
 /// The man page must describe every option that `--help` lists.
 @Suite("Man page")
 struct ManualTests {
-    private static let commands = [[String](), ["snapshot"], ["replay"], ["publish"], ["doctor"], ["config"]]
+    private static let commands = [[String](), ["snapshot"], ["watch"], ["replay"], ["publish"], ["doctor"], ["config"]]
 
     private func renderedManual() async throws -> String {
         let output = try KymonProcess.temporaryFile("", name: "kymon.1.txt")

@@ -46,6 +46,7 @@ extension Kymon {
         var tracebackDepth: Int?
 
         func validate() throws {
+            try server.requireOneServer()
             if onChange, state == nil { throw ValidationError("--on-change needs --state FILE to remember what was sent") }
             if from.contains("-"), interval != nil || daemon { throw ValidationError("standard input (-) can be read once, not every --interval") }
             if let interval, !(interval > 0) { throw ValidationError("--interval must be greater than 0") }

@@ -22,6 +22,8 @@ extension Kymon {
         @OptionGroup var server: ServerOptions
         @OptionGroup var output: OutputOptions
 
+        func validate() throws { try server.requireOneServer() }
+
         func run() async throws {
             try await runReportingFailures {
                 let context = try CommandContext(global: global, overrides: server.overrides.merging(output.overrides) { $1 })

@@ -3,8 +3,9 @@ import KyQuery
 
 /// Options for reading a live ComfyUI server.
 struct ServerOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("ComfyUI base URL (default: $KY_MONITOR_COMFYUI_URL, else http://127.0.0.1:8188).", valueName: "url"))
-    var server: String?
+
+    @Option(name: .customLong("server"), help: ArgumentHelp("ComfyUI base URL (default: $KY_MONITOR_COMFYUI_URL, else http://127.0.0.1:8188); watch takes it more than once.", valueName: "url"))
+    var servers: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("How many of the newest history entries to ask for (1-10000, default 100).", valueName: "n"))
     var historyMaxItems: Int?
@@ -21,9 +22,19 @@ struct ServerOptions: ParsableArguments {
         }
     }
 
+    /// For commands that read one server: refuses a repeated `--server`.
+    func requireOneServer() throws {
+        guard servers.count <= 1 else {
+            throw ValidationError("--server is given \(servers.count) times; only 'kymon watch' follows several servers")
+        }
+    }
+
     var overrides: [String: Configuration.FlagValue] {
         var values: [String: Configuration.FlagValue] = [:]
-        if let server { values["comfyui_url"] = .init(server, flag: "--server") }
+        if let server = servers.first {
+            values["comfyui_url"] = .init(server, flag: "--server")
+            values["servers"] = .init(servers.joined(separator: " "), flag: "--server")
+        }
         if let historyMaxItems { values["history_max_items"] = .init(String(historyMaxItems), flag: "--history-max-items") }
         if !headers.isEmpty { values["comfyui_headers"] = .init(headers.joined(separator: "; "), flag: "--header") }
         if let timeout { values["timeout_seconds"] = .init(JSONWriter.render(number: timeout), flag: "--timeout") }

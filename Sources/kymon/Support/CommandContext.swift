@@ -37,8 +37,12 @@ struct CommandContext {
     /// A table sized to the terminal, coloured unless NO_COLOR is set or TERM is dumb.
     var tableRenderer: TableRenderer {
         let width = StandardOutput.terminalWidth ?? environment["COLUMNS"].flatMap(Int.init) ?? 80
-        let noColor = !(environment["NO_COLOR"] ?? "").isEmpty || environment["TERM"] == "dumb"
-        return TableRenderer(width: width, useColor: StandardOutput.isTerminal && !noColor)
+        return TableRenderer(width: width, useColor: StandardOutput.isTerminal && colorAllowed)
+    }
+
+    /// False when NO_COLOR is set or TERM is dumb.
+    var colorAllowed: Bool {
+        (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
     }
 
     private static func processEnvironment() -> [String: String] {

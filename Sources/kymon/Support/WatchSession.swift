@@ -1,0 +1,159 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import ArgumentParser
+import AsyncHTTPClient
+import KyChannels
+import KyQuery
+import KyWatch
+import Logging
+import UnixSignals
+
+/// One run of `kymon watch`: a watcher per server, the output (view or event lines), channel
+/// delivery, and a graceful end on SIGINT/SIGTERM.
+struct WatchSession {
+    let servers: [ServerURL]
+    let context: CommandContext
+    let client: HTTPClient
+    let mode: WatchFormat
+    let finishedLimit: Int
+    let dispatcher: Dispatcher?
+
+    /// How long channel sends in flight may take after a signal.
+    static let flushLimit: Duration = .seconds(10)
+    /// Events waiting for the channels; beyond this the newest are dropped and counted.
+    static let deliveryBacklog = 10_000
+
+    /// What the output loop hears.
+    enum OutputInput: Sendable {
+        case update(WatchUpdate)
+        /// Redraw the view (a clock tick or a resize).
+        case redraw(resized: Bool)
+    }
+
+    /// Runs until SIGINT (exit 130) or SIGTERM (exit 0).
+    func run() async -> ExitCode {
+        let (inputs, inputSink) = AsyncStream<OutputInput>.makeStream()
+        let (deliveries, deliverySink) = AsyncStream<ChannelMessage>.makeStream(bufferingPolicy: .bufferingOldest(Self.deliveryBacklog))
+        let screen = mode == .view ? TerminalScreen() : nil
+        screen?.start()
+        defer { screen?.finish() }
+        let watchers = makeWatchers { inputSink.yield(.update($0)) }
+        for url in servers { context.logger.info("watching \(url.redacted)") }
+
+        let signal: UnixSignal? = await withTaskGroup(of: Finished.self) { group in
+            group.addTask {
+                var output = WatchOutput(
+                    mode: mode, screen: screen, finishedLimit: finishedLimit, useColor: context.colorAllowed, servers: servers.map(\.redacted), logger: context.logger
+                )
+                for await input in inputs { output.handle(input, deliveries: dispatcher == nil ? nil : deliverySink) }
+                deliverySink.finish()
+                return .output
+            }
+            group.addTask {
+                guard let dispatcher else { return .delivery }
+                await deliver(deliveries, via: dispatcher)
+                return .delivery
+            }
+            let signal = await runWatchers(watchers, redraw: { inputSink.yield(.redraw(resized: $0)) })
+            inputSink.finish()
+            group.addTask {
+                try? await Task.sleep(for: Self.flushLimit)
+                return .deadline
+            }
+            var waiting: Set<Finished> = [.output, .delivery]
+            while let finished = await group.next() {
+                if finished == .deadline {
+                    context.logger.warning("channel sends still running after \(Self.flushLimit); cancelling them")
+                    break
+                }
+                waiting.remove(finished)
+                if waiting.isEmpty { break }
+            }
+            group.cancelAll()
+            return signal
+        }
+        screen?.finish()
+        return signal == .sigint ? .promptInterrupted : .success
+    }
+
+    private enum Finished: Hashable, Sendable {
+        case output, delivery, deadline
+    }
+
+    private func makeWatchers(_ output: @escaping @Sendable (WatchUpdate) -> Void) -> [ServerWatcher] {
+        let configuration = context.configuration
+        let settings = WatchSettings(
+            pollInterval: .seconds(configuration.frequencySeconds), historyMaxItems: configuration.historyMaxItems,
+            progressEventsPerSecond: configuration.progressEventsPerSecond
+        )
+        return servers.map { url in
+            let source = LiveSource(
+                server: url, historyMaxItems: configuration.historyMaxItems, client: client, timeout: .seconds(configuration.timeoutSeconds),
+                headers: configuration.comfyUIHeaders, logger: context.logger
+            )
+            var socket = WebSocketConfiguration()
+            socket.connectTimeout = .seconds(configuration.timeoutSeconds)
+            socket.handshakeTimeout = .seconds(configuration.timeoutSeconds)
+            // Preview images (binary) count against the cap too; text frames stay far below it.
+            socket.maximumMessageBytes = 32 << 20
+            return ServerWatcher(
+                source: source, settings: settings, options: context.decodeOptions, headers: configuration.comfyUIHeaders,
+                clientID: "kymon-" + UUID().uuidString.lowercased(), socketConfiguration: socket, logger: context.logger, output: output
+            )
+        }
+    }
+
+    /// Runs the watchers until SIGINT or SIGTERM; on a terminal, also asks for a redraw every
+    /// quarter second and on SIGWINCH.
+    private func runWatchers(_ watchers: [ServerWatcher], redraw: @escaping @Sendable (Bool) -> Void) async -> UnixSignal? {
+        let interactive = mode == .view
+        return await withTaskGroup(of: UnixSignal?.self) { group in
+            for watcher in watchers { group.addTask { await watcher.run(); return nil } }
+            group.addTask {
+                let trapped: [UnixSignal] = interactive ? [.sigint, .sigterm, .sigwinch] : [.sigint, .sigterm]
+                for await signal in await UnixSignalsSequence(trapping: trapped) {
+                    if signal == .sigwinch { redraw(true) } else { return signal }
+                }
+                return nil
+            }
+            if interactive {
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(250))
+                        redraw(false)
+                    }
+                    return nil
+                }
+            }
+            var signal: UnixSignal?
+            while let finished = await group.next() {
+                if let finished {
+                    signal = finished
+                    break
+                }
+            }
+            group.cancelAll()
+            return signal
+        }
+    }
+
+    /// Sends queued events to the channels one after another (each to every channel at once).
+    private func deliver(_ messages: AsyncStream<ChannelMessage>, via dispatcher: Dispatcher) async {
+        var delivered = 0
+        var failed = 0
+        for await message in messages {
+            if Task.isCancelled {
+                failed += 1
+                continue
+            }
+            let reports = await dispatcher.deliver(message)
+            if reports.allSatisfy(\.isDelivered) { delivered += 1 } else { failed += 1 }
+            for summary in reports.compactMap(\.failureSummary) { context.logger.warning("\(summary)") }
+        }
+        context.logger.info("channels: \(delivered) events delivered, \(failed) not delivered")
+        if failed > 0 { StandardError.write("kymon: \(failed) events were not delivered to every channel\n") }
+    }
+}
