@@ -53,7 +53,8 @@ struct WatchFaultTests {
             server.setRoute("/history/A", .json("{}"))
             server.setRoute("/history/B", .json("{}"))
             server.setWebSocketRefused(false)
-            try await harness.waitUntil("A and B lost") { harness.kinds(of: "A").last == .lost && harness.kinds(of: "B").last == .lost }
+            // Polling every 0.5 s plus the history retries: well within 5 s of recovery.
+            try await harness.waitUntil("A and B lost", timeout: .seconds(5)) { harness.kinds(of: "A").last == .lost && harness.kinds(of: "B").last == .lost }
             try await harness.waitUntil("server_up again") { harness.events.filter { $0.kind == .serverUp }.count == 2 }
             try await harness.waitUntil("reconnected") { harness.panel?.connection == .connected }
         }
@@ -136,6 +137,30 @@ struct WatchFaultTests {
         #expect(!ids.isEmpty && ids.allSatisfy { $0.hasPrefix("kymon-") })
         #expect(server.webSocketUpgradeHeaders.first?["x-api-key"] == "planted-secret")
         #expect(server.requests.filter { $0.target == "/queue" }.allSatisfy { $0.headers["x-api-key"] == "planted-secret" })
+        try await server.stop()
+    }
+}
+
+@Suite("Watching without the bridge")
+struct WatchWithoutBridgeTests {
+    @Test("a prompt that never showed in /queue is found through the newest finished jobs")
+    func quickPrompt() async throws {
+        let server = try await FakeComfyUI.start(routes: [
+            "/queue": .json(#"{"queue_running": [], "queue_pending": []}"#),
+            "/history?max_items=100": .json("{}"),
+            "/system_stats": FakeComfyUI.Response(body: try Streams.bytes("s00-idle-baseline", "http/05-system-stats.json")),
+            "/api/jobs?status=completed,failed&limit=5": .json(#"{"jobs": [], "pagination": {"offset": 0, "limit": 5, "total": 0, "has_more": false}}"#),
+        ])
+        let harness = WatchHarness(server: server)
+        let id = "779977d7-6cf5-4b6d-9ecf-1e583e633389"
+        try await harness.whileWatching(try harness.makeWatcher()) {
+            try await harness.waitUntil("connected without the bridge") { harness.panel?.connection == .connected && harness.panel?.bridge == false }
+            server.setRoute("/api/jobs?status=completed,failed&limit=5", FakeComfyUI.Response(body: try Streams.bytes("s03-error", "http/04-api-jobs-status-failed.json")))
+            server.setRoute("/history/\(id)", FakeComfyUI.Response(body: try Streams.bytes("s03-error", "http/02-history-by-id-error.json")))
+            await server.sendText(#"{"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 0}}}}"#)
+            try await harness.waitUntil("failed") { harness.kinds(of: id) == [.failed] }
+            #expect(harness.events.last { $0.info?.id == id }?.info?.error?.message?.isEmpty == false)
+        }
         try await server.stop()
     }
 }

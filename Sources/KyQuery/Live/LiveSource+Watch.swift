@@ -33,6 +33,15 @@ extension LiveSource {
         return assembler.snapshot(source: "", generatedAt: 0).items.first { $0.id == id && $0.kind == .history }
     }
 
+    /// The ids of the newest finished jobs, `GET /api/jobs?status=completed,failed&limit=N` (ComfyUI
+    /// 0.6+; summaries only, no workflows, so it stays small). Throws a 404 on older servers.
+    public func readRecentlyFinishedIDs(limit: Int, options: DecodeOptions) async throws -> [String] {
+        let path = "/api/jobs?status=completed,failed&limit=\(limit)"
+        var assembler = SnapshotAssembler()
+        try decode(try await fetch(path), path: path, into: &assembler, options: options)
+        return assembler.snapshot(source: "", generatedAt: 0).items.filter(\.status.isTerminal).map(\.id)
+    }
+
     /// `comfyui_version` from `GET /system_stats`, nil when the server does not say.
     public func readVersion() async throws -> String? {
         try SystemStats.version(from: try await fetch("/system_stats"), documentName: server.redacted + "/system_stats")

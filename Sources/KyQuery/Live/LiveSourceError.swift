@@ -30,6 +30,16 @@ public struct LiveSourceError: Error, Sendable, Equatable, CustomStringConvertib
         }
     }
 
+    /// A few words for a status line: `connection refused`, `HTTP 502`, `no answer within 10 s`.
+    public var summary: String {
+        switch reason {
+        case .unreachable(let detail): return detail
+        case .timedOut(let seconds): return "no answer within \(Self.format(seconds)) s"
+        case .httpStatus(let status): return "HTTP \(status)"
+        case .bodyTooLarge(let limit): return "answer over \(limit / (1 << 20)) MiB"
+        }
+    }
+
     private static func format(_ seconds: Double) -> String {
         seconds.rounded() == seconds ? String(Int(seconds)) : String(seconds)
     }

@@ -15,12 +15,16 @@ struct WatchProcess {
     /// When a `status` message asked for a fresh `/queue`.
     private var queueDirtySince: Int64?
     private var lastQueueRead: Int64 = 0
+    /// True once `/queue` answered, so queue counts mean something.
+    private var queueKnown = false
     private var nextPoll: Int64 = 0
     /// `/history/{id}` lookups: id → (attempt, due time, whether the prompt left the queue).
     private var lookups: [String: Lookup] = [:]
     /// Set after a restart is seen: prompts without history are `lost`, not `removed`.
     private var restartSeen = false
     private var lastHistoryCount: Int?
+    /// Whether `/api/jobs` answers; nil until tried.
+    private var jobsAvailable: Bool?
     /// The view last handed to the output.
     private var shownView: ServerPanel?
 
@@ -145,16 +149,34 @@ struct WatchProcess {
         lastQueueRead = now
         do {
             let queue = try await source.readQueue(options: options)
+            queueKnown = true
             markUp(now: now)
             let (changes, departed, counterReset) = state.apply(queue: queue, now: now)
             if counterReset { noteRestart("its queue numbers started again") }
             for id in departed where lookups[id]?.departed != true {
                 lookups[id] = Lookup(attempt: 0, due: now, departed: true)
             }
+            if view.bridge == false, socketOpen { await catchQuickPrompts(now: now) }
             return changes
         } catch {
             markDown(error, now: now)
             return []
+        }
+    }
+
+    /// Without the bridge, a prompt that is queued and finishes between two `/queue` reads never
+    /// shows in the queue: the newest finished jobs (a small summary list) reveal it.
+    private mutating func catchQuickPrompts(now: Int64) async {
+        guard jobsAvailable != false else { return }
+        do {
+            let ids = try await source.readRecentlyFinishedIDs(limit: 5, options: options)
+            jobsAvailable = true
+            for id in ids where !state.knows(id) && lookups[id] == nil { lookups[id] = Lookup(attempt: 0, due: now, departed: false) }
+        } catch let error as LiveSourceError where error.reason == .httpStatus(404) || error.reason == .httpStatus(400) {
+            logger.info("\(view.url) has no /api/jobs (before ComfyUI 0.6): prompts shorter than a /queue read can go unseen without the bridge")
+            jobsAvailable = false
+        } catch {
+            logger.notice("reading recent jobs: \(error)")
         }
     }
 
@@ -211,7 +233,7 @@ struct WatchProcess {
 
     private mutating func markDown(_ error: any Error, now: Int64) {
         let reason = String(describing: error)
-        view.connection = .down(reason: reason)
+        view.connection = .down(reason: (error as? LiveSourceError)?.summary ?? reason)
         guard reachable != false else { return }
         reachable = false
         logger.warning("\(reason)")
@@ -232,7 +254,7 @@ struct WatchProcess {
         let active = state.activeItems
         view.running = active.filter { $0.status == .running }
         view.pending = active.filter { $0.status == .pending }
-        view.queue = QueueCounts(running: view.running.count, pending: view.pending.count)
+        if queueKnown { view.queue = QueueCounts(running: view.running.count, pending: view.pending.count) }
         view.finished = state.finished
         view.lost = state.vanished
         if view != shownView {

@@ -54,6 +54,9 @@ public struct ServerState: Sendable {
     /// The current ETA of an active prompt.
     public func expectedEndTime(of id: String) -> Int64? { active[id]?.info.expectedEndTime }
 
+    /// Whether kymon has seen `id` at all (active, finished, removed or lost).
+    public func knows(_ id: String) -> Bool { active[id] != nil || finishedIDs.contains(id) }
+
     /// Whether `id` is pending or running as far as kymon knows.
     public func isActive(_ id: String) -> Bool { active[id] != nil }
 

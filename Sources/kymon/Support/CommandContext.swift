@@ -13,7 +13,7 @@ struct CommandContext {
     let logger: Logger
     let environment: [String: String]
 
-    private static let loggingBootstrap: Void = LoggingSystem.bootstrap(StreamLogHandler.standardError)
+    private static let loggingBootstrap: Void = LoggingSystem.bootstrap(StandardErrorLogHandler.init)
 
     /// Loads the configuration (flags > env > file > defaults) and logs its warnings.
     init(global: GlobalOptions, overrides: [String: Configuration.FlagValue]) throws {

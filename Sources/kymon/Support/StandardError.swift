@@ -6,6 +6,9 @@ import Darwin
 
 /// Unbuffered writes to standard error, for diagnostics that must appear even while exiting.
 enum StandardError {
+    /// True when standard error is a terminal.
+    static var isTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
     static func write(_ text: String) {
         let bytes = Array(text.utf8)
         bytes.withUnsafeBytes { buffer in

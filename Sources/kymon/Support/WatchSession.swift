@@ -38,8 +38,14 @@ struct WatchSession {
         let (inputs, inputSink) = AsyncStream<OutputInput>.makeStream()
         let (deliveries, deliverySink) = AsyncStream<ChannelMessage>.makeStream(bufferingPolicy: .bufferingOldest(Self.deliveryBacklog))
         let screen = mode == .view ? TerminalScreen() : nil
-        screen?.start()
-        defer { screen?.finish() }
+        if let screen {
+            if StandardError.isTerminal { StandardErrorLogHandler.hold() }
+            screen.start()
+        }
+        defer {
+            screen?.finish()
+            StandardErrorLogHandler.release()
+        }
         let watchers = makeWatchers { inputSink.yield(.update($0)) }
         for url in servers { context.logger.info("watching \(url.redacted)") }
 
@@ -76,6 +82,7 @@ struct WatchSession {
             return signal
         }
         screen?.finish()
+        StandardErrorLogHandler.release()
         return signal == .sigint ? .promptInterrupted : .success
     }
 
@@ -154,6 +161,6 @@ struct WatchSession {
             for summary in reports.compactMap(\.failureSummary) { context.logger.warning("\(summary)") }
         }
         context.logger.info("channels: \(delivered) events delivered, \(failed) not delivered")
-        if failed > 0 { StandardError.write("kymon: \(failed) events were not delivered to every channel\n") }
+        if failed > 0 { context.logger.warning("\(failed) events were not delivered to every channel") }
     }
 }
