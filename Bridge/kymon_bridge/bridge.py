@@ -54,14 +54,21 @@ def _error(status, message, headers=None):
 
 
 def _unauthorized(request):
-    """Return a 401 response if a token is configured and the request lacks it, else None."""
+    """Return a 401 response if a token is configured and the request lacks it, else None.
+
+    The token is accepted as `Authorization: Bearer <token>` or as `X-Kymon-Token: <token>`, the
+    latter for ComfyUI behind a proxy that keeps `Authorization` for itself.
+    """
     if _token is None:
         return None
+    expected = _token.encode("utf-8", "surrogatepass")
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     given = value.strip().encode("utf-8", "surrogatepass")
-    # Always run the constant-time compare, even when the scheme is wrong.
-    matches = hmac.compare_digest(given, _token.encode("utf-8", "surrogatepass"))
-    if matches and scheme.lower() == "bearer":
+    alternative = request.headers.get("X-Kymon-Token", "").strip().encode("utf-8", "surrogatepass")
+    # Always run both constant-time compares, whatever the scheme or header present.
+    bearer_matches = hmac.compare_digest(given, expected)
+    header_matches = hmac.compare_digest(alternative, expected)
+    if (bearer_matches and scheme.lower() == "bearer") or header_matches:
         return None
     return _error(401, "missing or invalid bearer token", {"WWW-Authenticate": "Bearer"})
 

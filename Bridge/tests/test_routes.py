@@ -193,6 +193,8 @@ async def call(srv, method, path, headers):
     {"Authorization": TOKEN},
     {"Authorization": "Bearer"},
     {"X-Token": TOKEN},
+    {"X-Kymon-Token": TOKEN + "x"},
+    {"X-Kymon-Token": ""},
 ])
 def test_token_missing_or_wrong_gives_401(load_bridge, method, path, headers):
     b = load_bridge(token=TOKEN)
@@ -213,6 +215,15 @@ def test_right_token_is_accepted(load_bridge, method, path, auth):
     assert TOKEN not in text
     if method == "POST":
         assert b.srv.sent == [("kymon.test", {"a": 1}, None)]
+
+
+@pytest.mark.parametrize("method,path", ROUTES)
+def test_token_in_x_kymon_token_is_accepted(load_bridge, method, path):
+    """For a ComfyUI behind a proxy that uses Authorization itself."""
+    b = load_bridge(token=TOKEN)
+    status, text, _ = run(call(b.srv, method, path, {"X-Kymon-Token": TOKEN, "Authorization": "Bearer proxy-credential"}))
+    assert status == 200
+    assert TOKEN not in text
 
 
 @pytest.mark.parametrize("method,path", ROUTES)
@@ -252,7 +263,8 @@ def test_token_uses_constant_time_compare_on_bytes(load_bridge, monkeypatch):
     monkeypatch.setattr(hmac, "compare_digest", spy)
     assert run(call(b.srv, "GET", "/kymon/health", {"Authorization": "Bearer nope"}))[0] == 401
     assert run(call(b.srv, "GET", "/kymon/health", {"Authorization": "Bearer " + TOKEN}))[0] == 200
-    assert calls == [(b"nope", TOKEN.encode()), (TOKEN.encode(), TOKEN.encode())]
+    # Both places a token may come in are compared every time, in constant time.
+    assert calls == [(b"nope", TOKEN.encode()), (b"", TOKEN.encode()), (TOKEN.encode(), TOKEN.encode()), (b"", TOKEN.encode())]
 
 
 def test_token_is_never_logged(load_bridge, caplog):

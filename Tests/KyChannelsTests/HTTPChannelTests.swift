@@ -70,11 +70,29 @@ struct HTTPChannelTests {
             }
             let request = try #require(server.requests.first)
             #expect(request.headers["authorization"] == "Bearer tok")
+            #expect(request.headers["x-kymon-token"] == "tok")
             let envelope = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
             #expect(envelope["event"] as? String == "ky_monitor_update")
             let data = try #require(envelope["data"] as? [String: Any])
             #expect(data["schema"] as? String == "kymon.snapshot/1")
             #expect(try JSONSerialization.data(withJSONObject: data, options: .sortedKeys) == JSONSerialization.data(withJSONObject: try JSONSerialization.jsonObject(with: Data(message.body)), options: .sortedKeys))
+        }
+    }
+
+    @Test("bridge behind an authenticating proxy: the proxy keeps Authorization, the token goes in X-Kymon-Token")
+    func bridgeBehindProxy() async throws {
+        try await FakeComfyUI.with(routes: ["/kymon/emit": .json(#"{"ok": true}"#)]) { server in
+            try await HTTPClient.withHTTPClient { client in
+                let channel = BridgeChannel(
+                    server: try ServerURL(server.baseURL), eventName: "ky_monitor_update", token: "tok",
+                    serverHeaders: [(name: "Authorization", value: "Bearer proxy"), (name: "X-Api-Key", value: "k")], client: client, timeout: .seconds(5)
+                )
+                try await channel.send(message)
+            }
+            let request = try #require(server.requests.first)
+            #expect(request.headers["authorization"] == "Bearer proxy")
+            #expect(request.headers["x-api-key"] == "k")
+            #expect(request.headers["x-kymon-token"] == "tok")
         }
     }
 

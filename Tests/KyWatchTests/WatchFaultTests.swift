@@ -130,13 +130,17 @@ struct WatchFaultTests {
     func clientIdentity() async throws {
         let server = try await idleServer()
         let harness = WatchHarness(server: server)
-        let ids = try await harness.whileWatching(try harness.makeWatcher(headers: [(name: "X-Api-Key", value: "planted-secret")])) {
-            try await harness.waitUntil("the socket") { !server.webSocketClientIDs.isEmpty }
+        let ids = try await harness.whileWatching(try harness.makeWatcher(headers: [(name: "X-Api-Key", value: "planted-secret")], bridgeToken: "bridge-secret")) {
+            try await harness.waitUntil("the socket and the first reads") {
+                !server.webSocketClientIDs.isEmpty && Set(server.requests.map(\.target)).isSuperset(of: ["/queue", "/kymon/state"])
+            }
             return server.webSocketClientIDs
         }
         #expect(!ids.isEmpty && ids.allSatisfy { $0.hasPrefix("kymon-") })
         #expect(server.webSocketUpgradeHeaders.first?["x-api-key"] == "planted-secret")
         #expect(server.requests.filter { $0.target == "/queue" }.allSatisfy { $0.headers["x-api-key"] == "planted-secret" })
+        #expect(server.requests.filter { $0.target == "/kymon/state" }.allSatisfy { $0.headers["x-kymon-token"] == "bridge-secret" })
+        #expect(server.requests.filter { $0.target != "/kymon/state" }.allSatisfy { $0.headers["x-kymon-token"] == nil }, "the bridge token goes to the bridge only")
         try await server.stop()
     }
 }

@@ -9,23 +9,33 @@ public struct BridgeChannel: Channel {
     private let server: ServerURL
     private let eventName: String
     private let token: String?
+    /// The headers every request to ComfyUI carries (an authenticating proxy's).
+    private let serverHeaders: [(name: String, value: String)]
     private let post: HTTPPost
     private let timeout: Duration
 
-    public init(server: ServerURL, eventName: String, token: String?, client: HTTPClient, timeout: Duration) {
+    public init(server: ServerURL, eventName: String, token: String?, serverHeaders: [(name: String, value: String)] = [], client: HTTPClient, timeout: Duration) {
         self.server = server
         self.eventName = eventName
         self.token = token
+        self.serverHeaders = serverHeaders
         self.post = HTTPPost(client: client, channel: "comfyui")
         self.timeout = timeout
     }
 
+    /// The proxy's headers and basic auth as for every request to ComfyUI; the bridge token in
+    /// `X-Kymon-Token`, and also as `Authorization: Bearer` when nothing else claims that header.
     private var headers: [(String, String)] {
         var headers = [("Content-Type", "application/json"), ("User-Agent", "kymon")]
-        if let token, !token.isEmpty {
-            headers.append(("Authorization", "Bearer \(token)"))
-        } else if let basic = server.basicAuthorization {
+        headers += serverHeaders.map { ($0.name, $0.value) }
+        var authorizationTaken = serverHeaders.contains { $0.name.lowercased() == "authorization" }
+        if !authorizationTaken, let basic = server.basicAuthorization {
             headers.append(("Authorization", basic))
+            authorizationTaken = true
+        }
+        if let token, !token.isEmpty {
+            headers.append(("X-Kymon-Token", token))
+            if !authorizationTaken { headers.append(("Authorization", "Bearer \(token)")) }
         }
         return headers
     }

@@ -37,6 +37,7 @@ public struct ChannelFactory {
                 server: try configuration.serverURL,
                 eventName: configuration.string("prompt_server_channel.event_name") ?? "ky_monitor_update",
                 token: configuration.string("prompt_server_channel.token"),
+                serverHeaders: configuration.comfyUIHeaders,
                 client: client,
                 timeout: policy("prompt_server_channel").timeout
             )

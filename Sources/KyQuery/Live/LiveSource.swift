@@ -19,12 +19,15 @@ public struct LiveSource: SnapshotSource {
     private let logger: Logger
     /// Sent with every request (proxy authentication and the like); they replace kymon's own.
     private let extraHeaders: [(name: String, value: String)]
+    /// The kymon bridge's token, sent as `X-Kymon-Token` to `/kymon/state` only.
+    private let bridgeToken: String?
 
     public init(
         server: ServerURL, historyMaxItems: Int, client: HTTPClient, timeout: Duration = .seconds(10), maximumBodyBytes: Int = 256 << 20,
-        headers: [(name: String, value: String)] = [], logger: Logger
+        headers: [(name: String, value: String)] = [], bridgeToken: String? = nil, logger: Logger
     ) {
         self.extraHeaders = headers
+        self.bridgeToken = bridgeToken.flatMap { $0.isEmpty ? nil : $0 }
         self.server = server
         self.historyMaxItems = historyMaxItems
         self.client = client
@@ -60,10 +63,13 @@ public struct LiveSource: SnapshotSource {
     /// its absence never fails a snapshot.
     public func bridgeState() async -> [BridgeRunningPrompt]? {
         do {
-            let body = try await fetch("/kymon/state")
+            let body = try await fetch("/kymon/state", headers: bridgeToken.map { [(name: "X-Kymon-Token", value: $0)] } ?? [])
             return try BridgeRunningPrompt.decodeList(from: body, documentName: server.redacted + "/kymon/state")
         } catch let error as LiveSourceError where error.reason == .httpStatus(404) {
             logger.debug("no kymon bridge at \(server.redacted); node-level progress needs it")
+            return nil
+        } catch let error as LiveSourceError where error.reason == .httpStatus(401) {
+            logger.warning("the kymon bridge at \(server.redacted) refused the token; set prompt_server_channel.token to ComfyUI's KYMON_BRIDGE_TOKEN")
             return nil
         } catch {
             logger.notice("ignoring the kymon bridge state: \(error)")
@@ -88,14 +94,14 @@ public struct LiveSource: SnapshotSource {
     }
 
     /// GETs `path` and returns the body; errors name the URL without credentials.
-    public func fetch(_ path: String) async throws -> [UInt8] {
+    public func fetch(_ path: String, headers: [(name: String, value: String)] = []) async throws -> [UInt8] {
         let displayURL = server.redacted + path
         var request = HTTPClientRequest(url: server.appending(path))
         request.method = .GET
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "kymon")
         if let authorization = server.basicAuthorization { request.headers.add(name: "Authorization", value: authorization) }
-        for (name, value) in extraHeaders { request.headers.replaceOrAdd(name: name, value: value) }
+        for (name, value) in extraHeaders + headers { request.headers.replaceOrAdd(name: name, value: value) }
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         logger.debug("GET \(displayURL)")
         do {

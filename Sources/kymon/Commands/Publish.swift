@@ -98,7 +98,7 @@ extension LiveSource {
         self.init(
             server: try context.configuration.serverURL, historyMaxItems: context.configuration.historyMaxItems, client: client,
             timeout: .seconds(context.configuration.timeoutSeconds),
-            headers: context.configuration.comfyUIHeaders, logger: context.logger
+            headers: context.configuration.comfyUIHeaders, bridgeToken: context.configuration.string("prompt_server_channel.token"), logger: context.logger
         )
     }
 }

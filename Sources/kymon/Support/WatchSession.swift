@@ -99,7 +99,7 @@ struct WatchSession {
         return servers.map { url in
             let source = LiveSource(
                 server: url, historyMaxItems: configuration.historyMaxItems, client: client, timeout: .seconds(configuration.timeoutSeconds),
-                headers: configuration.comfyUIHeaders, logger: context.logger
+                headers: configuration.comfyUIHeaders, bridgeToken: configuration.string("prompt_server_channel.token"), logger: context.logger
             )
             var socket = WebSocketConfiguration()
             socket.connectTimeout = .seconds(configuration.timeoutSeconds)

@@ -33,11 +33,11 @@ final class WatchHarness: Sendable {
         return settings
     }
 
-    func makeWatcher(settings: WatchSettings = WatchHarness.settings(), headers: [(name: String, value: String)] = []) throws -> ServerWatcher {
+    func makeWatcher(settings: WatchSettings = WatchHarness.settings(), headers: [(name: String, value: String)] = [], bridgeToken: String? = nil) throws -> ServerWatcher {
         var logger = Logger(label: "kymon-test")
         logger.logLevel = .critical
         let source = LiveSource(
-            server: try ServerURL(server.baseURL), historyMaxItems: settings.historyMaxItems, client: .shared, timeout: .seconds(5), headers: headers, logger: logger
+            server: try ServerURL(server.baseURL), historyMaxItems: settings.historyMaxItems, client: .shared, timeout: .seconds(5), headers: headers, bridgeToken: bridgeToken, logger: logger
         )
         var socket = WebSocketConfiguration()
         socket.pingInterval = .milliseconds(250)
