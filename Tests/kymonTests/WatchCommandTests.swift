@@ -101,6 +101,22 @@ struct WatchCommandTests {
         try await fake.stop()
     }
 
+    @Test("kymon watch | head -n 1 ends by itself once head has its line")
+    func readerGoes() async throws {
+        try await RefusingPort.withURL { down in
+            let output = try KymonProcess.temporaryFile("", name: "out.txt")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "timeout 30 '\(KymonProcess.binary.path)' watch --server \(down) --format jsonl 2>/dev/null | head -n 1 > '\(output)'"]
+            let clock = ContinuousClock()
+            let start = clock.now
+            try await KymonProcess.runToExit(process)
+            #expect(clock.now - start < .seconds(20), "kymon noticed that its reader went away")
+            let line = try String(contentsOfFile: output, encoding: .utf8)
+            #expect(line.jsonObject?["event"] as? String == "server_down")
+        }
+    }
+
     @Test("a repeated --server is refused by the commands that read one server")
     func oneServerCommands() async throws {
         let outcome = try await KymonProcess.run(["snapshot", "--server", "http://127.0.0.1:1", "--server", "http://127.0.0.1:2"])

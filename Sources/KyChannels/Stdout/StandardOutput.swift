@@ -30,6 +30,14 @@ public enum StandardOutput {
         signal(SIGPIPE, SIG_IGN)
     }
 
+    /// True when standard output is a pipe whose reader has gone (`kymon watch | head`), found
+    /// without writing anything.
+    public static var readerHasGone: Bool {
+        var request = pollfd(fd: STDOUT_FILENO, events: Int16(POLLOUT), revents: 0)
+        guard poll(&request, 1, 0) == 1 else { return false }
+        return request.revents & Int16(POLLERR | POLLHUP) != 0
+    }
+
     /// True when standard output is a terminal.
     public static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 

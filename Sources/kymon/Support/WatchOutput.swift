@@ -15,7 +15,8 @@ struct WatchOutput {
     private let order: [String]
     private var panels: [String: ServerPanel] = [:]
     private var numbering = EventNumbering()
-    private var stdoutOpen = true
+    /// True once standard output was closed by its reader.
+    private(set) var stdoutClosed = false
     private var dropped = 0
 
     init(mode: WatchFormat, screen: TerminalScreen?, finishedLimit: Int, useColor: Bool, servers: [String], logger: Logger) {
@@ -64,14 +65,14 @@ struct WatchOutput {
     }
 
     private mutating func write(_ bytes: [UInt8]) {
-        guard stdoutOpen else { return }
+        guard !stdoutClosed else { return }
         do {
             try StandardOutput.write(bytes)
         } catch .closed {
-            stdoutOpen = false
-            logger.notice("standard output was closed; events go on to the channels only")
+            stdoutClosed = true
+            logger.info("standard output was closed; events go on to the channels only, if any")
         } catch {
-            stdoutOpen = false
+            stdoutClosed = true
             logger.error("cannot write events: \(error)")
         }
     }

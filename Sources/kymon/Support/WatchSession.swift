@@ -37,6 +37,8 @@ struct WatchSession {
     func run() async -> ExitCode {
         let (inputs, inputSink) = AsyncStream<OutputInput>.makeStream()
         let (deliveries, deliverySink) = AsyncStream<ChannelMessage>.makeStream(bufferingPolicy: .bufferingOldest(Self.deliveryBacklog))
+        // Standard output closed (`kymon watch | head`) with no channel to feed: time to stop.
+        let (stops, stopSink) = AsyncStream<Void>.makeStream()
         let screen = mode == .view ? TerminalScreen() : nil
         if let screen {
             if StandardError.isTerminal { StandardErrorLogHandler.hold() }
@@ -54,7 +56,10 @@ struct WatchSession {
                 var output = WatchOutput(
                     mode: mode, screen: screen, finishedLimit: finishedLimit, useColor: context.colorAllowed, servers: servers.map(\.redacted), logger: context.logger
                 )
-                for await input in inputs { output.handle(input, deliveries: dispatcher == nil ? nil : deliverySink) }
+                for await input in inputs {
+                    output.handle(input, deliveries: dispatcher == nil ? nil : deliverySink)
+                    if output.stdoutClosed, dispatcher == nil { stopSink.yield() }
+                }
                 deliverySink.finish()
                 return .output
             }
@@ -63,7 +68,7 @@ struct WatchSession {
                 await deliver(deliveries, via: dispatcher)
                 return .delivery
             }
-            let signal = await runWatchers(watchers, redraw: { inputSink.yield(.redraw(resized: $0)) })
+            let signal = await runWatchers(watchers, stops: stops, redraw: { inputSink.yield(.redraw(resized: $0)) })
             inputSink.finish()
             group.addTask {
                 try? await Task.sleep(for: Self.flushLimit)
@@ -113,12 +118,16 @@ struct WatchSession {
         }
     }
 
-    /// Runs the watchers until SIGINT or SIGTERM; on a terminal, also asks for a redraw every
-    /// quarter second and on SIGWINCH.
-    private func runWatchers(_ watchers: [ServerWatcher], redraw: @escaping @Sendable (Bool) -> Void) async -> UnixSignal? {
+    /// Runs the watchers until SIGINT or SIGTERM (or a stop request, answered as SIGTERM is); on a
+    /// terminal, also asks for a redraw every quarter second and on SIGWINCH.
+    private func runWatchers(_ watchers: [ServerWatcher], stops: AsyncStream<Void>, redraw: @escaping @Sendable (Bool) -> Void) async -> UnixSignal? {
         let interactive = mode == .view
         return await withTaskGroup(of: UnixSignal?.self) { group in
             for watcher in watchers { group.addTask { await watcher.run(); return nil } }
+            group.addTask {
+                for await _ in stops { return .sigterm }
+                return nil
+            }
             group.addTask {
                 let trapped: [UnixSignal] = interactive ? [.sigint, .sigterm, .sigwinch] : [.sigint, .sigterm]
                 for await signal in await UnixSignalsSequence(trapping: trapped) {
@@ -131,6 +140,15 @@ struct WatchSession {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .milliseconds(250))
                         redraw(false)
+                    }
+                    return nil
+                }
+            } else if dispatcher == nil {
+                // Events only go to stdout: stop when its reader goes away, even between events.
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(500))
+                        if StandardOutput.readerHasGone { return .sigterm }
                     }
                     return nil
                 }
