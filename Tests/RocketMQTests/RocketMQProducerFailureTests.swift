@@ -97,7 +97,7 @@ struct RocketMQProducerFailureTests {
                 #expect(error == .timeout(address: cluster.broker.address, operation: "send"))
                 #expect(error?.isRetriable == true)
                 #expect(elapsed >= .milliseconds(1400))
-                #expect(elapsed < timeout + .milliseconds(750), "took \(elapsed)")
+                #expect(elapsed < timeout + .seconds(2), "took \(elapsed)")
 
                 let next = try await producer.send(body: ProducerHarness.body, tags: "status", keys: [])
                 #expect(next.status == .ok)

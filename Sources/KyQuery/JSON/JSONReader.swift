@@ -21,9 +21,9 @@ public final class JSONReader {
 
     private var source: any ByteSource
     private let storage: UnsafeMutableRawBufferPointer
-    private let bytes: UnsafeMutablePointer<UInt8>
-    private var position = 0
-    private var end = 0
+    let bytes: UnsafeMutablePointer<UInt8>
+    var position = 0
+    var end = 0
     private var atEndOfInput = false
     /// Absolute offset of `bytes[0]` in the document.
     private var bufferOffset = 0
@@ -32,8 +32,8 @@ public final class JSONReader {
     /// One entry per open container: whether it is an object, and whether it has members yet.
     /// One byte per open container: bit 0 set for an object, bit 1 set once it has a member.
     /// A raw buffer rather than an array keeps the hot path free of exclusivity checks.
-    private let containers: UnsafeMutablePointer<UInt8>
-    private var depthCount = 0
+    let containers: UnsafeMutablePointer<UInt8>
+    var depthCount = 0
     private var scratch: [UInt8] = []
 
     /// Creates a reader; `bufferSize` bounds the memory used for input.
@@ -170,40 +170,17 @@ public final class JSONReader {
         try expectLiteral("null")
     }
 
-    /// Skips the next value of any kind, validating it.
+    /// Skips the next value of any kind, validating it (containers through the fast skipper).
     public func skipValue() throws {
-        let baseDepth = depthCount
-        repeat {
-            switch try peekKind() {
-            case .object:
-                position += 1
-                try push(isObject: true)
-            case .array:
-                position += 1
-                try push(isObject: false)
-            case .string:
-                position += 1
-                try scanStringBody(keep: false, maximumBytes: 0)
-            case .number:
-                try scanNumber(keep: false)
-            case .bool:
-                try expectLiteral(bytes[position] == UInt8(ascii: "t") ? "true" : "false")
-            case .null:
-                try expectLiteral("null")
-            }
-            // Close finished containers until one has a further member to read.
-            while depthCount > baseDepth {
-                let isObject = containers[depthCount - 1] & 1 != 0
-                guard try advanceToMember(isObject: isObject) else { continue }
-                if isObject {
-                    try expectValue(.string, "")
-                    position += 1
-                    try scanStringBody(keep: false, maximumBytes: 0)
-                    try expectColon()
-                }
-                break
-            }
-        } while depthCount > baseDepth
+        switch try peekKind() {
+        case .object, .array: try skipContainer()
+        case .string:
+            position += 1
+            try scanStringBody(keep: false, maximumBytes: 0)
+        case .number: try scanNumber(keep: false)
+        case .bool: try expectLiteral(bytes[position] == UInt8(ascii: "t") ? "true" : "false")
+        case .null: try expectLiteral("null")
+        }
     }
 
     // MARK: - Errors
@@ -245,7 +222,7 @@ public final class JSONReader {
     // MARK: - Private: buffer
 
     /// Makes more bytes available; false at end of input.
-    private func refill() throws -> Bool {
+    func refill() throws -> Bool {
         if atEndOfInput { return false }
         countNewlines(upTo: end)
         bufferOffset += end
@@ -362,7 +339,7 @@ public final class JSONReader {
 
     private func suffix(_ context: String) -> String { context.isEmpty ? "" : " for \(context)" }
 
-    private func expectLiteral(_ literal: StaticString) throws {
+    func expectLiteral(_ literal: StaticString) throws {
         let start = bytesConsumed
         var pointer = literal.utf8Start
         for _ in 0..<literal.utf8CodeUnitCount {
@@ -383,7 +360,7 @@ public final class JSONReader {
     }
 
     /// Scans past the closing quote, validating escapes and UTF-8; appends to `scratch` when `keep`.
-    private func scanStringBody(keep: Bool, maximumBytes: Int) throws {
+    func scanStringBody(keep: Bool, maximumBytes: Int) throws {
         while true {
             // Fast path: runs of plain ASCII, eight bytes at a time.
             let runStart = position
@@ -422,7 +399,7 @@ public final class JSONReader {
 
     /// True when any byte of `word` is `"`, `\`, a control character or non-ASCII.
     @inline(__always)
-    private static func hasSpecialByte(_ word: UInt64) -> Bool {
+    static func hasSpecialByte(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
@@ -546,7 +523,7 @@ public final class JSONReader {
     // MARK: - Private: numbers
 
     /// Scans a number literal per RFC 8259; keeps its text in `scratch` when `keep`.
-    private func scanNumber(keep: Bool) throws {
+    func scanNumber(keep: Bool) throws {
         if !keep, let length = Self.validNumberLength(bytes + position, end - position) {
             position += length
             return
@@ -556,7 +533,7 @@ public final class JSONReader {
 
     /// The length of a well-formed number that ends inside the buffer, or nil when the number is
     /// malformed or may continue past the buffer (the slow path then decides, with a located error).
-    private static func validNumberLength(_ start: UnsafeMutablePointer<UInt8>, _ available: Int) -> Int? {
+    static func validNumberLength(_ start: UnsafeMutablePointer<UInt8>, _ available: Int) -> Int? {
         var index = 0
         @inline(__always) func byte() -> UInt8? { index < available ? start[index] : nil }
         @inline(__always) func isDigit(_ value: UInt8?) -> Bool { value.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
@@ -634,7 +611,7 @@ public final class JSONReader {
         }
     }
 
-    private func describeByte(_ byte: UInt8, quoted: Bool = true) -> String {
+    func describeByte(_ byte: UInt8, quoted: Bool = true) -> String {
         if byte >= 0x20, byte < 0x7F {
             let text = String(UnicodeScalar(byte))
             return quoted ? "'\(text)'" : text
