@@ -168,3 +168,38 @@ struct WatchWithoutBridgeTests {
         try await server.stop()
     }
 }
+
+@Suite("Watching with job summaries")
+struct WatchSummaryTests {
+    @Test("status broadcasts read the small job summaries; the full /queue only when they lack a running prompt's graph")
+    func summariesFirst() async throws {
+        let server = try await FakeComfyUI.start(routes: [
+            "/api/jobs?status=in_progress,pending": FakeComfyUI.Response(body: try Streams.bytes("s02-slow-progress", "http/08-api-jobs-running-and-pending.json")),
+            "/queue": FakeComfyUI.Response(body: try Streams.bytes("s02-slow-progress", "http/06-queue-1-running-2-pending.json")),
+            "/history?max_items=100": .json("{}"),
+            "/kymon/state": .json(#"{"bridge": "kymon", "version": 1, "running": []}"#),
+            "/system_stats": FakeComfyUI.Response(body: try Streams.bytes("s00-idle-baseline", "http/05-system-stats.json")),
+        ])
+        let harness = WatchHarness(server: server)
+        let running = "d07fc154-16d2-401f-b3a0-9fe99733f155"
+        try await harness.whileWatching(try harness.makeWatcher()) {
+            try await harness.waitUntil("the running prompt and two pending ones") {
+                harness.kinds(of: running) == [.started] && harness.events.filter { $0.kind == .queued }.count == 2
+            }
+            let reads = { (target: String) in server.requests.filter { $0.target == target }.count }
+            let fullReads = reads("/queue")
+            #expect(fullReads == 1, "one full read, for the running prompt's graph")
+            for _ in 0..<3 {
+                let before = reads("/api/jobs?status=in_progress,pending")
+                await server.sendText(#"{"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 3}}}}"#)
+                try await harness.waitUntil("a summary read") { reads("/api/jobs?status=in_progress,pending") > before }
+            }
+            #expect(reads("/queue") == fullReads, "nothing new: the summaries were enough")
+            // Progress for the running prompt works from the graph read once.
+            let frame = #"{"type": "progress_state", "data": {"prompt_id": "\#(running)", "nodes": {"1": {"value": 1.0, "max": 1.0, "state": "finished", "node_id": "1", "display_node_id": "1"}, "2": {"value": 5.0, "max": 10.0, "state": "running", "node_id": "2", "display_node_id": "2"}}}}"#
+            await server.sendText(frame)
+            try await harness.waitUntil("progress") { harness.events.contains { $0.kind == .progress && ($0.info?.progress ?? 0) > 0.4 } }
+        }
+        try await server.stop()
+    }
+}

@@ -2,7 +2,7 @@
 enum JobRecord {
     private static let fields: [StaticString] = [
         "id", "status", "priority", "create_time", "execution_start_time", "execution_end_time",
-        "execution_error", "preview_output", "outputs", "execution_status", "workflow",
+        "execution_error", "preview_output", "outputs", "execution_status", "workflow", "workflow_id",
     ]
 
     /// The outcome of decoding: an info, or the job's status word when kymon does not know it.
@@ -25,6 +25,7 @@ enum JobRecord {
         var sawOutputs = false
         var record: ExecutionRecord?
         var nodeTypes: [String: String] = [:]
+        var workflowID: String?
 
         func field(_ index: Int) throws {
             switch index {
@@ -41,6 +42,7 @@ enum JobRecord {
                 try OutputFiles.decode(from: reader, into: &outputs)
             case 9: record = try reader.consumeNull() ? nil : try ExecutionRecord.decode(from: reader, options: options, context: "job.execution_status")
             case 10: nodeTypes = try decodeWorkflowGraph(from: reader)
+            case 11: workflowID = try reader.readOptionalString("job.workflow_id", maximumBytes: 256)
             default: try reader.skipValue()
             }
         }
@@ -54,7 +56,8 @@ enum JobRecord {
 
         guard let id else { throw reader.syntaxError("job without an id") }
         if !sawOutputs, let preview { outputs = [preview] }
-        let item = QueueItem(number: priority, id: id, nodeTypes: nodeTypes, createTime: createTime)
+        var item = QueueItem(number: priority, id: id, nodeTypes: nodeTypes, createTime: createTime)
+        item.workflowID = workflowID
         if let record {
             var info = HistoryEntry.info(id: id, item: item, record: record, outputs: outputs)
             info.startTime = info.startTime ?? startTime
@@ -63,9 +66,13 @@ enum JobRecord {
         }
         switch status {
         case "pending":
-            return .info(PromptInfo(id: id, kind: .queue, status: .pending, number: priority, createTime: createTime))
+            var info = PromptInfo(id: id, kind: .queue, status: .pending, number: priority, createTime: createTime)
+            info.workflowKey = item.workflowKey
+            return .info(info)
         case "in_progress":
-            return .info(PromptInfo(id: id, kind: .queue, status: .running, number: priority, createTime: createTime, startTime: startTime))
+            var info = PromptInfo(id: id, kind: .queue, status: .running, number: priority, createTime: createTime, startTime: startTime)
+            info.workflowKey = item.workflowKey
+            return .info(info)
         case "completed", "failed", "cancelled":
             var record = ExecutionRecord(startTime: startTime)
             if status == "completed" {

@@ -110,12 +110,20 @@ extension JSONReader {
             case UInt8(ascii: "\""):
                 guard expecting == .value || expecting == .key else { throw failure(unexpected(byte, expecting: expecting)) }
                 cursor += 1
-                // Plain ASCII eight bytes at a time, then byte by byte up to the closing quote.
-                while cursor + 8 <= limit, !Self.hasSpecialByte(UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self)) {
+                // Eight bytes at a time up to the first special byte (found from the mask), then
+                // byte by byte for the last few bytes of the buffer.
+                while cursor + 8 <= limit {
+                    let mask = Self.specialByteMask(UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self))
+                    if mask != 0 {
+                        cursor += mask.trailingZeroBitCount >> 3
+                        break
+                    }
                     cursor += 8
                 }
-                while cursor < limit, base[cursor] != UInt8(ascii: "\""), base[cursor] != UInt8(ascii: "\\"), base[cursor] >= 0x20, base[cursor] < 0x80 {
-                    cursor += 1
+                if cursor + 8 > limit {
+                    while cursor < limit, base[cursor] != UInt8(ascii: "\""), base[cursor] != UInt8(ascii: "\\"), base[cursor] >= 0x20, base[cursor] < 0x80 {
+                        cursor += 1
+                    }
                 }
                 if cursor < limit, base[cursor] == UInt8(ascii: "\"") {
                     cursor += 1

@@ -399,7 +399,12 @@ public final class JSONReader {
 
     /// True when any byte of `word` is `"`, `\`, a control character or non-ASCII.
     @inline(__always)
-    static func hasSpecialByte(_ word: UInt64) -> Bool {
+    static func hasSpecialByte(_ word: UInt64) -> Bool { specialByteMask(word) != 0 }
+
+    /// The high bit set in each byte of `word` (little-endian) that is `"`, `\\`, a control
+    /// character or non-ASCII; bits above the first such byte may be spurious, the lowest is exact.
+    @inline(__always)
+    static func specialByteMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
@@ -407,7 +412,7 @@ public final class JSONReader {
         let hasQuote = (quote &- ones) & ~quote & highs
         let hasBackslash = (backslash &- ones) & ~backslash & highs
         let hasControl = (word &- ones &* 0x20) & ~word & highs
-        return (hasQuote | hasBackslash | hasControl | (word & highs)) != 0
+        return hasQuote | hasBackslash | hasControl | (word & highs)
     }
 
     private func appendKept(from start: Int, to stop: Int, maximumBytes: Int) {

@@ -18,6 +18,16 @@ extension LiveSource {
         return QueueView(items: assembler.snapshot(source: "", generatedAt: 0).items, graphs: assembler.graphs)
     }
 
+    /// The queue as job summaries, `GET /api/jobs?status=in_progress,pending` (ComfyUI 0.6+): ids,
+    /// numbers, create times and UI workflow ids, without the graphs and `extra_data` that make
+    /// `/queue` big. No graphs come back. Throws a 404 (or 400) on older servers.
+    public func readQueueSummaries(options: DecodeOptions) async throws -> QueueView {
+        let path = "/api/jobs?status=in_progress,pending"
+        var assembler = SnapshotAssembler()
+        try decode(try await fetch(path), path: path, into: &assembler, options: options)
+        return QueueView(items: assembler.snapshot(source: "", generatedAt: 0).items.filter { !$0.status.isTerminal })
+    }
+
     /// `GET /history?max_items=N`: the newest N finished prompts, newest first.
     public func readHistory(maxItems: Int, options: DecodeOptions) async throws -> [PromptInfo] {
         let path = "/history?max_items=\(maxItems)"

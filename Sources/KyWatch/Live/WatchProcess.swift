@@ -25,6 +25,8 @@ struct WatchProcess {
     private var lastHistoryCount: Int?
     /// Whether `/api/jobs` answers; nil until tried.
     private var jobsAvailable: Bool?
+    /// Whether the queue can be read as job summaries (`/api/jobs?status=in_progress,pending`); nil until tried.
+    private var summariesAvailable: Bool?
     /// The view last handed to the output.
     private var shownView: ServerPanel?
 
@@ -148,7 +150,7 @@ struct WatchProcess {
         queueDirtySince = nil
         lastQueueRead = now
         do {
-            let queue = try await source.readQueue(options: options)
+            let queue = try await queueView()
             queueKnown = true
             markUp(now: now)
             let (changes, departed, counterReset) = state.apply(queue: queue, now: now)
@@ -162,6 +164,22 @@ struct WatchProcess {
             markDown(error, now: now)
             return []
         }
+    }
+
+    /// The queue, as job summaries when the server has them (a few hundred bytes per prompt), and
+    /// from the full `/queue` (graphs and `extra_data`, often hundreds of KB per prompt) only when
+    /// the summaries leave something out; older servers always get `/queue`.
+    private mutating func queueView() async throws -> LiveSource.QueueView {
+        if summariesAvailable != false {
+            do {
+                let summaries = try await source.readQueueSummaries(options: options)
+                summariesAvailable = true
+                guard state.lacksDetails(summaries, wantGraphs: view.bridge == true) else { return summaries }
+            } catch let error as LiveSourceError where error.reason == .httpStatus(404) || error.reason == .httpStatus(400) {
+                summariesAvailable = false
+            }
+        }
+        return try await source.readQueue(options: options)
     }
 
     /// Without the bridge, a prompt that is queued and finishes between two `/queue` reads never

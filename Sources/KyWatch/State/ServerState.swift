@@ -57,6 +57,16 @@ public struct ServerState: Sendable {
     /// Whether kymon has seen `id` at all (active, finished, removed or lost).
     public func knows(_ id: String) -> Bool { active[id] != nil || finishedIDs.contains(id) }
 
+    /// Whether a queue read without graphs (job summaries) leaves something only the full `/queue`
+    /// can tell: a new prompt without a UI workflow id (its workflow key is a hash of its graph), or,
+    /// with `wantGraphs`, a running prompt whose graph progress needs.
+    public func lacksDetails(_ queue: LiveSource.QueueView, wantGraphs: Bool) -> Bool {
+        queue.items.contains { item in
+            if !knows(item.id), item.workflowKey == nil { return true }
+            return wantGraphs && item.status == .running && active[item.id]?.graph == nil
+        }
+    }
+
     /// Whether `id` is pending or running as far as kymon knows.
     public func isActive(_ id: String) -> Bool { active[id] != nil }
 
