@@ -9,7 +9,7 @@ public struct WatchSettings: Sendable {
     /// Progress events per prompt per second (0: no limit).
     public var progressEventsPerSecond: Double
     /// Wait after a `status` message before re-reading `/queue`, so bursts cost one request.
-    public var queueDebounce: Duration = .milliseconds(150)
+    public var queueDebounce: Duration = .milliseconds(200)
     /// Re-read `/queue` this often even when the socket is quiet (a safety net).
     public var quietRefreshInterval: Duration = .seconds(60)
     /// Reconnect backoff: first delay and cap (with full jitter).
@@ -18,8 +18,9 @@ public struct WatchSettings: Sendable {
     public var confirmationDelays: [Duration] = [.milliseconds(50), .milliseconds(150), .milliseconds(300), .milliseconds(600), .seconds(1), .seconds(2)]
     /// How long to wait for the socket at start-up before reading over HTTP without it.
     public var socketGrace: Duration = .seconds(2)
-    /// How often timers are checked.
-    public var tick: Duration = .milliseconds(100)
+    /// How often timers are checked (debounce and history retries round up to it); socket
+    /// messages are handled as they come, not on ticks.
+    public var tick: Duration = .milliseconds(250)
 
     public init(pollInterval: Duration, historyMaxItems: Int, pollHistoryItems: Int = 20, progressEventsPerSecond: Double = 2) {
         self.pollInterval = pollInterval
