@@ -1,3 +1,5 @@
+import KyQuery
+
 /// The `stdout` channel: each message as one line of JSON on standard output.
 public struct StdoutChannel: Channel {
     public let name = "stdout"

@@ -29,7 +29,7 @@ public struct TableRenderer: Sendable {
                 row(
                     item.status.rawValue, String(item.id.prefix(Self.idWidth)), item.number.map(JSONWriter.render(number:)) ?? "",
                     when(item).map(formatTime) ?? "", item.durationMilliseconds.map(Timestamp.duration) ?? "", detail(item),
-                    color: useColor ? Self.color(item.status) : nil
+                    color: useColor ? item.status.ansiColor : nil
                 )
             )
             if let message = item.error?.message?.split(separator: "\n", omittingEmptySubsequences: true).first {
@@ -86,15 +86,6 @@ public struct TableRenderer: Sendable {
         return line.trimmingTrailingSpaces()
     }
 
-    private static func color(_ status: PromptStatus) -> String {
-        switch status {
-        case .running: return "36"
-        case .pending: return "33"
-        case .completed: return "32"
-        case .failed: return "31;1"
-        case .interrupted: return "35"
-        }
-    }
 
     private static func pad(_ text: String, _ width: Int) -> String {
         let cut = truncate(text, to: width)

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import KyQuery
 import NIOConcurrencyHelpers
 
 /// Draws frames in place on a terminal, like `top`: in the alternate screen, with the cursor hidden, rewriting only
@@ -25,9 +21,9 @@ public final class TerminalScreen: Sendable {
         self.output = output
     }
 
-    /// A screen on standard output.
+    /// A screen on standard output; a frame that cannot be written (a closed terminal) is dropped.
     public convenience init() {
-        self.init(output: TerminalOutput.writeAll)
+        self.init(output: { try? StandardOutput.write($0) })
     }
 
     /// Switches to the alternate screen and hides the cursor; nothing is drawn before.
@@ -72,12 +68,5 @@ public final class TerminalScreen: Sendable {
             guard case .active = phase else { return }
             output(Array("\u{1B}[?25h\u{1B}[?1049l".utf8))
         }
-    }
-
-    /// The size of the terminal on standard output, nil when it is not a terminal.
-    public static func size() -> (columns: Int, rows: Int)? {
-        var window = winsize()
-        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &window) == 0, window.ws_col > 0, window.ws_row > 0 else { return nil }
-        return (Int(window.ws_col), Int(window.ws_row))
     }
 }

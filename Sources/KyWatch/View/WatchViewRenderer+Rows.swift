@@ -100,7 +100,7 @@ extension WatchViewRenderer {
     /// The coloured status word and the short id.
     private func statusCells(_ prompt: PromptInfo) -> StyledLine {
         var line = StyledLine("  ")
-        line.append(prompt.status.rawValue, color: Self.color(prompt.status))
+        line.append(prompt.status.rawValue, color: prompt.status.ansiColor)
         let gap = String(repeating: " ", count: max(1, Self.statusWidth + 1 - prompt.status.rawValue.count))
         line.append(gap + StyledLine.pad(String(prompt.id.prefix(Self.idWidth)), to: Self.idWidth))
         return line
@@ -112,16 +112,6 @@ extension WatchViewRenderer {
         return end >= now ? "eta " + Timestamp.duration(milliseconds: end - now) : "overdue"
     }
 
-    /// The status colours of the snapshot table (`TableRenderer`).
-    private static func color(_ status: PromptStatus) -> String {
-        switch status {
-        case .running: return "36"
-        case .pending: return "33"
-        case .completed: return "32"
-        case .failed: return "31;1"
-        case .interrupted: return "35"
-        }
-    }
 
     /// A step count as a whole number, nil when it is not a finite number.
     private static func whole(_ value: Double) -> Int? {

@@ -55,7 +55,7 @@ struct WatchOutput {
     }
 
     private mutating func draw(on screen: TerminalScreen) {
-        let size = TerminalScreen.size()
+        let size = StandardOutput.terminalSize
         let renderer = WatchViewRenderer(
             width: size?.columns ?? 80, height: size?.rows, useColor: useColor, finishedLimit: finishedLimit
         )

@@ -17,6 +17,10 @@ public enum StandardOutput {
                 offset += written
             } else if errno == EINTR {
                 continue
+            } else if errno == EAGAIN {
+                // A non-blocking descriptor inherited from the parent: wait until it takes more.
+                var request = pollfd(fd: STDOUT_FILENO, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&request, 1, -1)
             } else if errno == EPIPE {
                 throw .closed
             } else {
@@ -43,9 +47,19 @@ public enum StandardOutput {
 
     /// The terminal's width in columns, or nil when not a terminal.
     public static var terminalWidth: Int? {
-        var size = winsize()
-        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        guard let size = windowSize(), size.ws_col > 0 else { return nil }
         return Int(size.ws_col)
+    }
+
+    /// The terminal's columns and rows, or nil when not a terminal (or it reports no size).
+    public static var terminalSize: (columns: Int, rows: Int)? {
+        guard let size = windowSize(), size.ws_col > 0, size.ws_row > 0 else { return nil }
+        return (Int(size.ws_col), Int(size.ws_row))
+    }
+
+    private static func windowSize() -> winsize? {
+        var size = winsize()
+        return ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 ? size : nil
     }
 }
 
