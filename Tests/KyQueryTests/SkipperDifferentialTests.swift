@@ -1,3 +1,4 @@
+import KyTestSupport
 import Testing
 
 @testable import KyQuery
@@ -7,26 +8,13 @@ import Testing
 /// others with the same message at the same line and column, whatever the buffer size.
 @Suite("Skipping agrees with reading")
 struct SkipperDifferentialTests {
-    /// SplitMix64, so every run checks the same documents.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
-
     private static let strings = [
         "", "a", "KSampler", "x\\\"y", "tab\\tnew\\nline", "\\u00e9t\\u00e9", "é", "😀 emoji", "\\ud83d\\ude00", "long " + String(repeating: "abcdefgh", count: 9),
     ]
     private static let numbers = ["0", "-1", "42", "3.25", "-0.5e-3", "1E+9", "12345678901234", "7"]
     private static let spaces = ["", " ", "\n", "  \t"]
 
-    private func value(_ random: inout Generator, depth: Int) -> String {
+    private func value(_ random: inout SplitMix64, depth: Int) -> String {
         let space = Self.spaces[random.below(Self.spaces.count)]
         switch depth > 4 ? random.below(4) : random.below(7) {
         case 0: return "\"" + Self.strings[random.below(Self.strings.count)] + "\""
@@ -44,7 +32,7 @@ struct SkipperDifferentialTests {
     }
 
     /// A corruption of `text`: truncated, a byte replaced, or a structural byte inserted.
-    private func corrupt(_ text: String, _ random: inout Generator) -> [UInt8] {
+    private func corrupt(_ text: String, _ random: inout SplitMix64) -> [UInt8] {
         var bytes = Array(text.utf8)
         guard !bytes.isEmpty else { return [UInt8(ascii: "]")] }
         let index = random.below(bytes.count)
@@ -82,7 +70,7 @@ struct SkipperDifferentialTests {
 
     @Test("generated documents and their corruptions", arguments: [16, 23, 1 << 20])
     func agrees(bufferSize: Int) {
-        var random = Generator(state: 20_261_129)
+        var random = SplitMix64(seed: 20_261_129)
         var accepted = 0
         var rejected = 0
         for round in 0..<1_500 {

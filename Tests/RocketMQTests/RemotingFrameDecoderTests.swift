@@ -1,4 +1,5 @@
 import Foundation
+import KyTestSupport
 import NIOCore
 import Testing
 

@@ -23,27 +23,14 @@ struct KymonProcess {
     /// Runs `kymon arguments` in an empty temporary folder with a minimal environment plus `environment`.
     static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil, directory: URL? = nil) async throws -> Outcome {
         let folder = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("kymon-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if directory == nil { try? FileManager.default.removeItem(at: folder) } }
+        let process = try prepare(["60", binary.path] + arguments, executable: URL(fileURLWithPath: "/usr/bin/timeout"), in: folder, environment: environment)
         let outURL = folder.appendingPathComponent(".stdout")
         let errURL = folder.appendingPathComponent(".stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["60", binary.path] + arguments
-        process.currentDirectoryURL = folder
-        var base = ["PATH": "/usr/bin:/bin", "TZ": "UTC", "HOME": folder.path, "LANG": "C.UTF-8"]
-        base.merge(environment) { $1 }
-        process.environment = base
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
         if let stdin {
             let input = folder.appendingPathComponent(".stdin")
             try stdin.write(to: input)
             process.standardInput = try FileHandle(forReadingFrom: input)
-        } else {
-            process.standardInput = FileHandle.nullDevice
         }
         try await runToExit(process)
         return Outcome(
@@ -51,6 +38,27 @@ struct KymonProcess {
             stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
         )
+    }
+
+    /// A process running `executable arguments` in `folder` (created if needed) with a minimal
+    /// environment plus `environment`, its output going to `folder/.stdout` and `folder/.stderr`.
+    static func prepare(_ arguments: [String], executable: URL, in folder: URL, environment: [String: String]) throws -> Process {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let outURL = folder.appendingPathComponent(".stdout")
+        let errURL = folder.appendingPathComponent(".stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var base = ["PATH": "/usr/bin:/bin", "TZ": "UTC", "HOME": folder.path, "LANG": "C.UTF-8"]
+        base.merge(environment) { $1 }
+        process.environment = base
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        process.standardInput = FileHandle.nullDevice
+        return process
     }
 
     /// Starts `process` and waits for it without blocking a thread of the cooperative pool
@@ -90,21 +98,7 @@ final class RunningKymon: @unchecked Sendable {  // Process is thread-safe for t
     /// Starts `kymon arguments` like `KymonProcess.run`, without waiting for it.
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("kymon-live-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let outURL = folder.appendingPathComponent(".stdout")
-        let errURL = folder.appendingPathComponent(".stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        process = Process()
-        process.executableURL = KymonProcess.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        var base = ["PATH": "/usr/bin:/bin", "TZ": "UTC", "HOME": folder.path, "LANG": "C.UTF-8"]
-        base.merge(environment) { $1 }
-        process.environment = base
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = FileHandle.nullDevice
+        process = try KymonProcess.prepare(arguments, executable: KymonProcess.binary, in: folder, environment: environment)
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
