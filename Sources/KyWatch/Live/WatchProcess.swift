@@ -112,8 +112,7 @@ struct WatchProcess {
             let prompts = await bridge
             view.bridge = prompts != nil
             var changes: [ServerState.Change] = []
-            if let lastHistoryCount, lastHistoryCount > 0, history.isEmpty { noteRestart("its history is empty again") }
-            lastHistoryCount = history.count
+            noteHistoryWindow(history.count)
             if synced {
                 // Back after an outage: what finished meanwhile, oldest first.
                 for info in history.reversed() { changes += state.apply(finished: info) }
@@ -134,8 +133,7 @@ struct WatchProcess {
     private mutating func poll(now: Int64) async -> [ServerState.Change] {
         do {
             let history = try await source.readHistory(maxItems: watcher.settings.pollHistoryItems, options: options)
-            if let lastHistoryCount, lastHistoryCount > 0, history.isEmpty { noteRestart("its history is empty again") }
-            lastHistoryCount = max(lastHistoryCount ?? 0, history.count)
+            noteHistoryWindow(history.count)
             var changes: [ServerState.Change] = []
             // Oldest first, so events keep the order things finished in.
             for info in history.reversed() { changes += state.apply(finished: info) }
@@ -232,6 +230,12 @@ struct WatchProcess {
     }
 
     // MARK: - Server up and down
+
+    /// A history window that comes back empty after one that had entries means a restart.
+    private mutating func noteHistoryWindow(_ count: Int) {
+        if let lastHistoryCount, lastHistoryCount > 0, count == 0 { noteRestart("its history is empty again") }
+        lastHistoryCount = count
+    }
 
     private mutating func noteRestart(_ why: String) {
         guard !restartSeen else { return }
