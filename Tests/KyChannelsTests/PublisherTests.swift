@@ -21,7 +21,7 @@ struct PublisherTests {
     @Test("messages carry server and a rising seq")
     func sequence() async throws {
         let channel = RecordingChannel(name: "r")
-        var publisher = try Publisher(dispatcher: Dispatcher(routes: [.init(channel: channel, policy: ChannelPolicy())], logger: Logger(label: "t")), server: "http://gpu:8188", statePath: nil)
+        var publisher = try Publisher(delivery: Dispatcher(routes: [.init(channel: channel, policy: ChannelPolicy())], logger: Logger(label: "t")), server: "http://gpu:8188", statePath: nil)
         _ = try await publisher.publish(snapshot([("a", .running)]))
         _ = try await publisher.publish(snapshot([("a", .running)]))
         let bodies = try channel.received.map(body)
@@ -37,7 +37,7 @@ struct PublisherTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let channel = RecordingChannel(name: "r")
         let dispatcher = Dispatcher(routes: [.init(channel: channel, policy: ChannelPolicy())], logger: Logger(label: "t"))
-        var first = try Publisher(dispatcher: dispatcher, server: "s", statePath: path, onlyChanges: true)
+        var first = try Publisher(delivery: dispatcher, server: "s", statePath: path, onlyChanges: true)
         let firstOutcome = try await first.publish(snapshot([("a", .running), ("b", .pending)]))
         guard case .sent(let items, let reports) = firstOutcome else {
             Issue.record("the first run sent nothing")
@@ -45,7 +45,7 @@ struct PublisherTests {
         }
         #expect(items == 2)
         #expect(reports.allSatisfy { $0.isDelivered })
-        var second = try Publisher(dispatcher: dispatcher, server: "s", statePath: path, onlyChanges: true)
+        var second = try Publisher(delivery: dispatcher, server: "s", statePath: path, onlyChanges: true)
         #expect(try await second.publish(snapshot([("a", .running), ("b", .pending)])) == .unchanged)
         _ = try await second.publish(snapshot([("a", .failed), ("b", .running), ("c", .pending)]))
         let bodies = try channel.received.map(body)
@@ -65,7 +65,7 @@ struct PublisherTests {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let down = RecordingChannel(name: "down", behaviour: .fail(times: 1, retriable: false))
-        var publisher = try Publisher(dispatcher: Dispatcher(routes: [.init(channel: down, policy: ChannelPolicy(retries: 0))], logger: Logger(label: "t")), server: "s", statePath: path, onlyChanges: true)
+        var publisher = try Publisher(delivery: Dispatcher(routes: [.init(channel: down, policy: ChannelPolicy(retries: 0))], logger: Logger(label: "t")), server: "s", statePath: path, onlyChanges: true)
         let outcome = try await publisher.publish(snapshot([("a", .failed)]))
         #expect(!outcome.allDelivered)
         let again = try await publisher.publish(snapshot([("a", .failed)]))
@@ -81,12 +81,12 @@ struct PublisherTests {
         let channel = RecordingChannel(name: "r")
         let dispatcher = Dispatcher(routes: [.init(channel: channel, policy: ChannelPolicy())], logger: Logger(label: "t"))
         for _ in 0..<2 {
-            var publisher = try Publisher(dispatcher: dispatcher, server: "s", statePath: path)
+            var publisher = try Publisher(delivery: dispatcher, server: "s", statePath: path)
             _ = try await publisher.publish(snapshot([("a", .running)]))
         }
         #expect(try channel.received.map(body).map { $0["seq"] as? Int } == [1, 2])
-        #expect(throws: PublishStateError.self) { try Publisher(dispatcher: dispatcher, server: "other", statePath: path) }
-        #expect(throws: PublishStateError.self) { try Publisher(dispatcher: dispatcher, server: "s", statePath: "/nonexistent-dir/state.json") }
+        #expect(throws: PublishStateError.self) { try Publisher(delivery: dispatcher, server: "other", statePath: path) }
+        #expect(throws: PublishStateError.self) { try Publisher(delivery: dispatcher, server: "s", statePath: "/nonexistent-dir/state.json") }
     }
 
     @Test("a corrupt state file is reported, not overwritten")

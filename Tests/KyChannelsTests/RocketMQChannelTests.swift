@@ -22,7 +22,7 @@ struct RocketMQChannelTests {
             let configuration = try RocketMQProducerConfiguration(nameServers: cluster.nameServerList, topic: CapturedReplies.capturedTopic, sendTimeout: .seconds(5))
             let channel = RocketMQChannel(configuration: configuration)
             let dispatcher = Dispatcher(routes: [.init(channel: channel, policy: ChannelPolicy(timeout: .seconds(6), retries: 0))], logger: Logger(label: "t"))
-            var publisher = try Publisher(dispatcher: dispatcher, server: "http://gpu:8188", statePath: nil)
+            var publisher = try Publisher(delivery: dispatcher, server: "http://gpu:8188", statePath: nil)
             let snapshot = Snapshot(source: "s", generatedAt: 0, queue: nil, items: [PromptInfo(id: "p-1", kind: .history, status: .failed)])
             let outcome = try await publisher.publish(snapshot)
             #expect(outcome.allDelivered)

@@ -10,6 +10,17 @@ public struct DeliveryReport: Sendable, Equatable {
     public var outcome: Outcome
     public var attempts: Int
     public var duration: Duration
+    /// For a failure: true when the channel may take the message later (it was down or slow), false
+    /// when it refused the message itself.
+    public var isRetriable: Bool
+
+    public init(channel: String, outcome: Outcome, attempts: Int, duration: Duration, isRetriable: Bool = false) {
+        self.channel = channel
+        self.outcome = outcome
+        self.attempts = attempts
+        self.duration = duration
+        self.isRetriable = isRetriable
+    }
 
     public var isDelivered: Bool { outcome == .delivered }
 

@@ -42,7 +42,8 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    private static func deliver(_ message: ChannelMessage, via route: Route, logger: Logger) async -> DeliveryReport {
+    /// Tries `message` on one route under its policy: attempts with a timeout each, retries, backoff.
+    static func deliver(_ message: ChannelMessage, via route: Route, logger: Logger) async -> DeliveryReport {
         let clock = ContinuousClock()
         let start = clock.now
         let channel = route.channel
@@ -56,7 +57,9 @@ public struct Dispatcher: Sendable {
                 let (reason, retriable) = describe(error, channel: channel.name, timeout: route.policy.timeout)
                 if !retriable || attempt >= route.policy.retries || Task.isCancelled {
                     logger.notice("channel \(channel.name) gave up: \(reason)", metadata: ["attempts": "\(attempt + 1)"])
-                    return DeliveryReport(channel: channel.name, outcome: .failed(reason), attempts: attempt + 1, duration: clock.now - start)
+                    return DeliveryReport(
+                        channel: channel.name, outcome: .failed(reason), attempts: attempt + 1, duration: clock.now - start, isRetriable: retriable
+                    )
                 }
                 let delay = route.policy.delay(beforeRetry: attempt)
                 logger.notice("channel \(channel.name): \(reason); retrying in \(delay)")

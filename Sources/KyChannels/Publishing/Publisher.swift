@@ -19,7 +19,7 @@ public struct Publisher: Sendable {
         }
     }
 
-    private let dispatcher: Dispatcher
+    private let delivery: any MessageDelivery
     private var builder: MessageBuilder
     private let statePath: String?
     private let onlyChanges: Bool
@@ -27,8 +27,8 @@ public struct Publisher: Sendable {
 
     /// With `statePath`, `seq` continues across runs; with `onlyChanges` too, only new and changed
     /// prompts are sent (`--on-change --state FILE`).
-    public init(dispatcher: Dispatcher, server: String, statePath: String?, onlyChanges: Bool = false) throws {
-        self.dispatcher = dispatcher
+    public init(delivery: any MessageDelivery, server: String, statePath: String?, onlyChanges: Bool = false) throws {
+        self.delivery = delivery
         self.statePath = statePath
         self.onlyChanges = onlyChanges && statePath != nil
         if let statePath {
@@ -55,7 +55,7 @@ public struct Publisher: Sendable {
             }
         }
         let message = builder.message(for: outgoing)
-        let reports = await dispatcher.deliver(message)
+        let reports = await delivery.deliver(message)
         // The sequence number is used up either way; statuses only count once every channel has them.
         try record(snapshot, statuses: reports.allSatisfy(\.isDelivered))
         return .sent(items: outgoing.items.count, reports: reports)
