@@ -1,3 +1,6 @@
+import Logging
+import NIOConcurrencyHelpers
+
 /// The `redis` channel: publishes each message with `PUBLISH` (pubsub mode) or appends it to a capped
 /// stream with `XADD … MAXLEN ~ n * data <json>` (stream mode).
 ///
@@ -8,18 +11,29 @@
 /// Errors are `ChannelError`s whose reason names `host:port` and never contains the password; a cancelled
 /// task gets `CancellationError` at once. A command that timed out or was cancelled may still have reached
 /// the server, so a retry can deliver a message twice. Call ``shutdown()`` after the last send.
+///
+/// In pubsub mode a `PUBLISH` that reached no subscriber is delivered as far as Redis goes, but nobody
+/// heard it (pub/sub keeps nothing): such messages are counted (``messagesWithoutSubscriber``) and the
+/// first of each run of them is logged.
 public final class RedisChannel: Channel {
     /// Always `redis`.
     public let name = "redis"
     /// The settings the channel was created with.
     public let configuration: RedisConfiguration
     private let connection: RedisConnectionQueue
+    private let logger: Logger
+    /// Messages published to no subscriber, and whether the last one was.
+    private let unheard = NIOLockedValueBox<(count: Int, lastUnheard: Bool)>((0, false))
 
     /// Creates the channel; it connects on the first ``send(_:)`` or ``check()``.
-    public init(configuration: RedisConfiguration) {
+    public init(configuration: RedisConfiguration, logger: Logger = Logger(label: "kymon.redis")) {
         self.configuration = configuration
         self.connection = RedisConnectionQueue(configuration: configuration)
+        self.logger = logger
     }
+
+    /// Pubsub mode: messages `PUBLISH`ed while no client subscribed to the channel.
+    public var messagesWithoutSubscriber: Int { unheard.withLockedValue { $0.count } }
 
     /// Publishes or appends `message.body`, retrying connection failures as configured.
     ///
@@ -29,7 +43,8 @@ public final class RedisChannel: Channel {
         case .pubsub:
             let argv = [Array("PUBLISH".utf8), Array(configuration.channelName.utf8), message.body]
             let reply = try await perform(argv, retries: configuration.retries)
-            guard case .integer = reply else { throw unexpected(reply, from: "PUBLISH") }
+            guard case .integer(let receivers) = reply else { throw unexpected(reply, from: "PUBLISH") }
+            noteReceivers(receivers)
         case .stream:
             var argv = [Array("XADD".utf8), Array(configuration.streamKey.utf8)]
             if configuration.streamMaxLength > 0 {
@@ -71,6 +86,20 @@ public final class RedisChannel: Channel {
                 try await Task.sleep(for: configuration.backoff * (1 << min(attempt, 10)))
                 attempt += 1
             }
+        }
+    }
+
+    private func noteReceivers(_ receivers: Int64) {
+        let (count, startsRun) = unheard.withLockedValue { state -> (Int, Bool) in
+            let startsRun = receivers == 0 && !state.lastUnheard
+            if receivers == 0 { state.count += 1 }
+            state.lastUnheard = receivers == 0
+            return (state.count, startsRun)
+        }
+        if startsRun {
+            logger.warning(
+                "channel redis: PUBLISH to '\(configuration.channelName)' reached no subscriber (\(count) so far); pub/sub keeps nothing, use redis_channel.mode stream to keep messages"
+            )
         }
     }
 

@@ -32,6 +32,6 @@ extension ChannelFactory {
         redis.backoff = .milliseconds(configuration.integer("redis_channel.backoff_ms") ?? 200)
         let attempts = Int64(redis.retries + 1)
         let budget = (timeout * 2 + redis.backoff) * attempts + .seconds(1)
-        return .init(channel: RedisChannel(configuration: redis), policy: ChannelPolicy(timeout: budget, retries: 0))
+        return .init(channel: RedisChannel(configuration: redis, logger: logger), policy: ChannelPolicy(timeout: budget, retries: 0))
     }
 }

@@ -25,13 +25,15 @@ final class RedisServerProcess {
     private var process: SpawnedProcess?
 
     /// Starts a server; `password` becomes `--requirepass`, `configLines` go into its config file (ACL `user` lines).
-    static func start(password: String? = nil, configLines: [String] = []) async throws -> RedisServerProcess {
-        let server = try RedisServerProcess(password: password, configLines: configLines)
+    /// With `durable`, every write goes to an append-only file before it is acknowledged, so a killed
+    /// process keeps everything it acknowledged (the kernel has the data; fsync only matters for the OS).
+    static func start(password: String? = nil, configLines: [String] = [], durable: Bool = false) async throws -> RedisServerProcess {
+        let server = try RedisServerProcess(password: password, configLines: configLines, durable: durable)
         try await server.start()
         return server
     }
 
-    private init(password: String?, configLines: [String]) throws {
+    private init(password: String?, configLines: [String], durable: Bool) throws {
         guard Self.executablePath != nil else {
             throw RedisServerError("redis-server not found: install it (apt-get install redis-server) or set REDIS_SERVER")
         }
@@ -41,7 +43,8 @@ final class RedisServerProcess {
         try (configLines.joined(separator: "\n") + "\n").write(to: configFile, atomically: true, encoding: .utf8)
         port = try Self.freePort()
         var arguments = [
-            configFile.path, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            configFile.path, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", durable ? "yes" : "no",
+            "--appendfsync", "everysec",
             "--daemonize", "no", "--dir", directory.path, "--logfile", directory.appendingPathComponent("redis.log").path,
         ]
         if let password { arguments += ["--requirepass", password] }
@@ -77,6 +80,13 @@ final class RedisServerProcess {
 
     /// Sends SIGTERM and waits for the process to exit (SIGKILL after 5 seconds).
     func stop() {
+        process?.terminate(within: .seconds(5))
+        process = nil
+    }
+
+    /// Kills the process without warning (SIGKILL), as a crash or an OOM kill would.
+    func crash() {
+        process?.send(SIGKILL)
         process?.terminate(within: .seconds(5))
         process = nil
     }
