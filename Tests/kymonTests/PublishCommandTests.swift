@@ -135,6 +135,33 @@ struct PublishCommandTests {
         #expect(seqs == Array(1...seqs.count))
     }
 
+    @Test("--interval with the webhook down: each round's message waits in its outbox and all arrive in order once it is back")
+    func daemonOutbox() async throws {
+        let hook = try await FakeComfyUI.start(routes: ["/hook": .json("{}", status: 503)])
+        let kymon = try RunningKymon(
+            ["publish", "--from", history, "--channel", "webhook", "--interval", "0.2"],
+            environment: ["KY_MONITOR_WEBHOOK_URL": hook.baseURL + "/hook", "KY_MONITOR_WEBHOOK_RETRIES": "0", "KY_MONITOR_WEBHOOK_BACKOFF_MS": "20"]
+        )
+        let status = try await kymon.run {
+            // While the webhook is down only the oldest message is tried; the rounds go on queueing.
+            try await kymon.waitUntil("refused attempts") { hook.requests.count >= 3 }
+            try await Task.sleep(for: .milliseconds(800))
+            hook.setRoute("/hook", .json("{}"))
+            try await kymon.waitUntil("later rounds delivered") { (Self.seqs(hook.requests).max() ?? 0) >= 6 }
+            kymon.signal(SIGTERM)
+        }
+        #expect(status == 0)
+        var firstSeen: [Int] = []
+        for seq in Self.seqs(hook.requests) where !firstSeen.contains(seq) { firstSeen.append(seq) }
+        #expect(firstSeen == Array(1...firstSeen.count), "every round's message arrived, in order")
+        #expect(kymon.stderr.contains("channel webhook is down"))
+        try await hook.stop()
+    }
+
+    private static func seqs(_ requests: [FakeComfyUI.Request]) -> [Int] {
+        requests.compactMap { String(decoding: $0.body, as: UTF8.self).jsonObject?["seq"] as? Int }
+    }
+
     @Test("replay --channel publishes the replayed dump")
     func replayToChannel() async throws {
         let run = try await KymonProcess.run(["replay", history, "--channel", "stdout", "--status", "failed"])

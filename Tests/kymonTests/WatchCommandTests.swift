@@ -101,6 +101,38 @@ struct WatchCommandTests {
         try await fake.stop()
     }
 
+    @Test("--channel webhook while the webhook is down: events wait in its outbox and arrive in order once it is back")
+    func webhookOutbox() async throws {
+        let fake = try await server()
+        let hook = try await FakeComfyUI.start(routes: ["/hook": .json(#"{"error": "maintenance"}"#, status: 503)])
+        let kymon = try RunningKymon(
+            ["watch", "--server", fake.baseURL, "--format", "jsonl", "--channel", "webhook"],
+            environment: ["KY_MONITOR_WEBHOOK_URL": hook.baseURL + "/hook", "KY_MONITOR_WEBHOOK_RETRIES": "0", "KY_MONITOR_WEBHOOK_BACKOFF_MS": "20"]
+        )
+        let status = try await kymon.run {
+            try await kymon.waitUntil("the socket") { !fake.webSocketClientIDs.isEmpty }
+            fake.setRoute("/queue", .json(Self.queued))
+            await fake.sendText(Self.status)
+            try await kymon.waitUntil("queued") { kymon.lines.contains { $0["event"] as? String == "queued" } }
+            try await kymon.waitUntil("the webhook refused something") { !hook.requests.isEmpty }
+            hook.setRoute("/hook", .json("{}"))
+            try await kymon.waitUntil("every event delivered") {
+                hook.requests.compactMap { String(decoding: $0.body, as: UTF8.self).jsonObject?["seq"] as? Int }.reduce(into: Set<Int>()) { $0.insert($1) }.count == kymon.lines.count
+            }
+            kymon.signal(SIGTERM)
+        }
+        #expect(status == 0)
+        let accepted = hook.requests.filter { !$0.body.isEmpty }.compactMap { String(decoding: $0.body, as: UTF8.self).jsonObject?["seq"] as? Int }
+        // Refused attempts are retried; the order in which seqs are first seen is the order written.
+        var firstSeen: [Int] = []
+        for seq in accepted where !firstSeen.contains(seq) { firstSeen.append(seq) }
+        #expect(firstSeen == Array(1...kymon.lines.count))
+        #expect(kymon.stderr.contains("channel webhook is down"))
+        #expect(kymon.stderr.contains("channel webhook is back"))
+        try await hook.stop()
+        try await fake.stop()
+    }
+
     @Test("kymon watch | head -n 1 ends by itself once head has its line")
     func readerGoes() async throws {
         try await RefusingPort.withURL { down in

@@ -4,22 +4,52 @@ import ServiceLifecycle
 
 /// `publish --interval`: fetch, publish, sleep, until a graceful shutdown (SIGTERM/SIGINT).
 ///
-/// A failed fetch is logged and skipped; the loop goes on. A publish in flight when shutdown begins
-/// finishes first (each channel is bounded by its own policy).
+/// A failed fetch is logged and skipped; the loop goes on. Messages go through `outboxes`: a channel
+/// that is down keeps them, in order, until it is back. When shutdown begins, the publish in flight
+/// finishes, the outboxes get `flushLimit` to empty, and what they still hold is counted in the log.
 public struct PublishLoop: Service {
     private let interval: Duration
     private let fetch: @Sendable () async throws -> Snapshot
     private let publisher: Publisher
+    private let outboxes: Outboxes
+    private let flushLimit: Duration
     private let logger: Logger
 
-    public init(interval: Duration, publisher: Publisher, logger: Logger, fetch: @escaping @Sendable () async throws -> Snapshot) {
+    /// `publisher` must deliver through `outboxes`.
+    public init(
+        interval: Duration, publisher: Publisher, outboxes: Outboxes, flushLimit: Duration = .seconds(10), logger: Logger,
+        fetch: @escaping @Sendable () async throws -> Snapshot
+    ) {
         self.interval = interval
         self.publisher = publisher
+        self.outboxes = outboxes
+        self.flushLimit = flushLimit
         self.logger = logger
         self.fetch = fetch
     }
 
     public func run() async throws {
+        let outboxes = self.outboxes
+        let flushLimit = self.flushLimit
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await outboxes.run()
+                return true
+            }
+            await publishRounds()
+            await outboxes.close()
+            group.addTask {
+                try? await Task.sleep(for: flushLimit)
+                return false
+            }
+            if await group.next() == false { logger.warning("channels still sending after \(flushLimit); stopping them") }
+            group.cancelAll()
+        }
+        await outboxes.logSummary(logger)
+        logger.info("publish loop stopped")
+    }
+
+    private func publishRounds() async {
         var publisher = self.publisher
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
@@ -40,6 +70,5 @@ public struct PublishLoop: Service {
                 break
             }
         }
-        logger.info("publish loop stopped")
     }
 }

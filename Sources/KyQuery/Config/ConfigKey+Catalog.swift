@@ -8,6 +8,7 @@ extension ConfigKey {
         ConfigKey("frequency_seconds", env: "KY_MONITOR_FREQUENCY_SECONDS", .positiveNumber, default: .number(5), summary: "polling / publishing interval in seconds"),
         ConfigKey("history_max_items", env: "KY_MONITOR_HISTORY_MAX_ITEMS", .integer(1...10_000), default: .integer(100), summary: "history entries asked of the server (max_items)"),
         ConfigKey("progress_events_per_second", env: "KY_MONITOR_PROGRESS_EVENTS_PER_SECOND", .positiveNumber, default: .number(2), summary: "kymon watch: most progress events per prompt per second"),
+        ConfigKey("outbox_size", env: "KY_MONITOR_OUTBOX_SIZE", .integer(1...1_000_000), default: .integer(1000), summary: "watch and publish --interval: messages each channel may hold while it is down; the oldest go first"),
         ConfigKey("traceback_depth", env: "KY_MONITOR_TRACEBACK_DEPTH", .integer(0...20), default: .integer(2), summary: "innermost traceback frames kept per error"),
         ConfigKey("timeout_seconds", env: "KY_MONITOR_TIMEOUT_SECONDS", .positiveNumber, default: .number(10), summary: "deadline for each request to ComfyUI"),
         ConfigKey("log_level", env: "KY_MONITOR_LOG_LEVEL", .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), default: .string("warning"), summary: "stderr log level"),

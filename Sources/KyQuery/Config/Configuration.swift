@@ -195,6 +195,7 @@ public struct Configuration: Sendable {
     }
 
     public var progressEventsPerSecond: Double { number("progress_events_per_second") ?? 2 }
+    public var outboxSize: Int { integer("outbox_size") ?? 1000 }
     public var historyMaxItems: Int { integer("history_max_items") ?? 100 }
     public var tracebackDepth: Int { integer("traceback_depth") ?? 2 }
     public var frequencySeconds: Double { number("frequency_seconds") ?? 5 }

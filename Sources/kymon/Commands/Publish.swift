@@ -65,10 +65,11 @@ extension Kymon {
                 try await HTTPClient.withHTTPClient(configuration: .kymon(connectTimeout: context.configuration.timeoutSeconds)) { client in
                     let source: any SnapshotSource = from.isEmpty ? try LiveSource(context: context, client: client) : FileSource(paths: from)
                     try await withDispatcher(names, context: context, client: client) { dispatcher in
-                        var publisher = try Publisher(dispatcher: dispatcher, server: source.sourceDescription, statePath: state, onlyChanges: onChange)
                         let options = context.decodeOptions
                         if let seconds = interval ?? (daemon ? context.configuration.frequencySeconds : nil) {
-                            let loop = PublishLoop(interval: .seconds(seconds), publisher: publisher, logger: context.logger) {
+                            let outboxes = Outboxes(dispatcher: dispatcher, capacity: context.configuration.outboxSize, logger: context.logger)
+                            let publisher = try Publisher(delivery: outboxes, server: source.sourceDescription, statePath: state, onlyChanges: onChange)
+                            let loop = PublishLoop(interval: .seconds(seconds), publisher: publisher, outboxes: outboxes, logger: context.logger) {
                                 try await source.snapshot(options: options)
                             }
                             var groupConfiguration = ServiceGroupConfiguration(
@@ -81,6 +82,7 @@ extension Kymon {
                             groupConfiguration.maximumCancellationDuration = .seconds(5)
                             try await ServiceGroup(configuration: groupConfiguration).run()
                         } else {
+                            var publisher = try Publisher(delivery: dispatcher, server: source.sourceDescription, statePath: state, onlyChanges: onChange)
                             let outcome = try await publisher.publish(try await source.snapshot(options: options))
                             let code = reportDelivery(outcome)
                             if code != .success { throw code }

@@ -48,7 +48,7 @@ extension Kymon {
                 let snapshot = output.selection.apply(to: try await source.snapshot(options: context.decodeOptions))
                 try await HTTPClient.withHTTPClient(configuration: .kymon(connectTimeout: context.configuration.timeoutSeconds)) { client in
                     try await withDispatcher(names, context: context, client: client) { dispatcher in
-                        var publisher = try Publisher(dispatcher: dispatcher, server: source.sourceDescription, statePath: nil)
+                        var publisher = try Publisher(delivery: dispatcher, server: source.sourceDescription, statePath: nil)
                         let code = reportDelivery(try await publisher.publish(snapshot))
                         if code != .success { throw code }
                     }

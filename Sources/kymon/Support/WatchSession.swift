@@ -23,7 +23,7 @@ struct WatchSession {
 
     /// How long channel sends in flight may take after a signal.
     static let flushLimit: Duration = .seconds(10)
-    /// Events waiting for the channels; beyond this the newest are dropped and counted.
+    /// Events on their way to the outboxes (which hold `outbox_size` each); a guard, rarely used.
     static let deliveryBacklog = 10_000
 
     /// What the output loop hears.
@@ -48,6 +48,7 @@ struct WatchSession {
             screen?.finish()
             StandardErrorLogHandler.release()
         }
+        let outboxes = dispatcher.map { Outboxes(dispatcher: $0, capacity: context.configuration.outboxSize, logger: context.logger) }
         let watchers = makeWatchers { inputSink.yield(.update($0)) }
         for url in servers { context.logger.info("watching \(url.redacted)") }
 
@@ -64,8 +65,8 @@ struct WatchSession {
                 return .output
             }
             group.addTask {
-                guard let dispatcher else { return .delivery }
-                await deliver(deliveries, via: dispatcher)
+                guard let outboxes else { return .delivery }
+                await deliver(deliveries, through: outboxes)
                 return .delivery
             }
             let signal = await runWatchers(watchers, stops: stops, redraw: { inputSink.yield(.redraw(resized: $0)) })
@@ -86,6 +87,7 @@ struct WatchSession {
             group.cancelAll()
             return signal
         }
+        await outboxes?.logSummary(context.logger)
         screen?.finish()
         StandardErrorLogHandler.release()
         return signal == .sigint ? .promptInterrupted : .success
@@ -165,20 +167,13 @@ struct WatchSession {
         }
     }
 
-    /// Sends queued events to the channels one after another (each to every channel at once).
-    private func deliver(_ messages: AsyncStream<ChannelMessage>, via dispatcher: Dispatcher) async {
-        var delivered = 0
-        var failed = 0
-        for await message in messages {
-            if Task.isCancelled {
-                failed += 1
-                continue
-            }
-            let reports = await dispatcher.deliver(message)
-            if reports.allSatisfy(\.isDelivered) { delivered += 1 } else { failed += 1 }
-            for summary in reports.compactMap(\.failureSummary) { context.logger.warning("\(summary)") }
+    /// Hands events to the channels' outboxes and delivers them until the events end and the
+    /// outboxes are empty (or the flush deadline cancels this).
+    private func deliver(_ messages: AsyncStream<ChannelMessage>, through outboxes: Outboxes) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await outboxes.run() }
+            for await message in messages { await outboxes.post(message) }
+            await outboxes.close()
         }
-        context.logger.info("channels: \(delivered) events delivered, \(failed) not delivered")
-        if failed > 0 { context.logger.warning("\(failed) events were not delivered to every channel") }
     }
 }
