@@ -20,6 +20,12 @@ public struct ChannelFactory {
         try names.map(route)
     }
 
+    /// The dispatcher's timeout per attempt is a margin over the channel's own, so the channel's
+    /// more precise error (it names the URL) is the one reported.
+    private func guarded(_ policy: ChannelPolicy) -> ChannelPolicy {
+        ChannelPolicy(timeout: policy.timeout + .seconds(1), retries: policy.retries, backoff: policy.backoff)
+    }
+
     private func policy(_ section: String, retries defaultRetries: Int = 2) -> ChannelPolicy {
         ChannelPolicy(
             timeout: .seconds(configuration.number("\(section).timeout_seconds") ?? 5),
@@ -41,7 +47,7 @@ public struct ChannelFactory {
                 client: client,
                 timeout: policy("prompt_server_channel").timeout
             )
-            return .init(channel: channel, policy: policy("prompt_server_channel"))
+            return .init(channel: channel, policy: guarded(policy("prompt_server_channel")))
         case .webhook:
             guard let text = configuration.string("webhook_channel.url") else {
                 throw ConfigurationError("the webhook channel needs webhook_channel.url (KY_MONITOR_WEBHOOK_URL)")
@@ -55,7 +61,7 @@ public struct ChannelFactory {
                 url: url, secret: configuration.string("webhook_channel.secret"),
                 headers: headers.map { ($0.name, $0.value) }, client: client, timeout: policy.timeout
             )
-            return .init(channel: channel, policy: policy)
+            return .init(channel: channel, policy: guarded(policy))
         case .rocketmq:
             let timeout = Duration.milliseconds(configuration.integer("rocketmq_channel.send_timeout_ms") ?? 5000)
             let producerConfiguration: RocketMQProducerConfiguration
