@@ -109,6 +109,34 @@ struct WatchFaultTests {
         try await server.stop()
     }
 
+    @Test("garbage on the socket (not JSON, wrong shapes, unknown types, binary junk, deep nesting) is skipped; the next real event is followed")
+    func garbageFrames() async throws {
+        let server = try await idleServer()
+        let harness = WatchHarness(server: server)
+        try await harness.whileWatching(try harness.makeWatcher()) {
+            try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
+            let connections = server.webSocketConnectionCount
+            let garbage = [
+                "not json at all", "", "{", "[]", "null", "42", #"{"type": 5, "data": []}"#, #"{"type": "status"}"#,
+                #"{"type": "status", "data": {"status": {"exec_info": {"queue_remaining": "many"}}}}"#,
+                #"{"type": "progress", "data": {"value": "x", "max": -1, "prompt_id": 7}}"#,
+                #"{"type": "executing", "data": {"node": {"deep": true}, "prompt_id": null}}"#,
+                #"{"type": "execution_error", "data": "boom"}"#, #"{"type": "no_such_type", "data": {}}"#,
+                String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000),
+                #"{"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 1e999999}}}}"#,
+            ]
+            for text in garbage { await server.sendText(text) }
+            await server.sendBinary([0xDE, 0xAD, 0xBE, 0xEF])
+            await server.sendBinary(Array(repeating: 0xFF, count: 64 * 1024))
+            server.setRoute("/queue", Self.queue(pending: [Self.item(1, "G")]))
+            await server.sendText(Self.status)
+            try await harness.waitUntil("G queued after the garbage") { harness.kinds(of: "G") == [.queued] }
+            #expect(server.webSocketConnectionCount == connections, "garbage does not cost the connection")
+            #expect(harness.panel?.connection == .connected, "requests: \(server.requests.map(\.target))")
+        }
+        try await server.stop()
+    }
+
     @Test("a silent (zombie) socket is replaced, and the view follows the queue again")
     func silentSocket() async throws {
         let server = try await idleServer()

@@ -207,6 +207,9 @@ struct WatchProcess {
                     changes += state.apply(finished: info)
                     continue
                 }
+            } catch let error as LiveSourceError where error.reason == .httpStatus(404) || error.reason == .httpStatus(400) {
+                // A proxy's answer for an id it does not know (a bogus id from a garbled event): no entry, not an outage.
+                logger.debug("no history entry for \(id): \(error)")
             } catch {
                 markDown(error, now: now)
                 return changes
