@@ -6,9 +6,10 @@ import Testing
 /// `WebSocketClient` against `FakeComfyUI`'s `/ws` over loopback.
 @Suite("WebSocket client", .timeLimit(.minutes(1)))
 struct WebSocketClientTests {
-    /// Short limits, so that failures show within a second or two.
+    /// Short limits, so that failures show within a second or two; the handshake gets more, since a
+    /// loaded machine (parallel suites, builds) can take over a second to answer one.
     private static let quick = WebSocketConfiguration(
-        connectTimeout: .seconds(2), handshakeTimeout: .seconds(1), pingInterval: .milliseconds(200),
+        connectTimeout: .seconds(5), handshakeTimeout: .seconds(5), pingInterval: .milliseconds(200),
         silenceTimeout: .seconds(1), maximumMessageBytes: 1024
     )
 
@@ -188,7 +189,9 @@ struct WebSocketClientTests {
     func hungHandshake() async throws {
         try await FakeComfyUI.with(routes: [:]) { server in
             server.setWebSocketHandshakeHangs(true)
-            let (outcome, elapsed) = try await session(endpoint(server))
+            var configuration = Self.quick
+            configuration.handshakeTimeout = .seconds(1)
+            let (outcome, elapsed) = try await session(endpoint(server), configuration: configuration)
             #expect(reason(outcome) == .timedOut(phase: .handshake, seconds: 1))
             #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(10))
             #expect(server.webSocketUpgradeHeaders.count == 1)

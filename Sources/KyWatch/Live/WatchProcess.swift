@@ -66,6 +66,8 @@ struct WatchProcess {
             changes += apply(frame: bytes, now: now)
         case .tick:
             changes += await runTimers(now: now)
+            // Idle: nothing to time, count down or show, so the view cannot have changed.
+            if changes.isEmpty, !state.hasActivePrompts, !throttle.isHolding { return }
         }
         publish(changes, now: now)
     }

@@ -5,6 +5,9 @@ struct ProgressThrottle: Sendable {
     private var lastSent: [String: Int64] = [:]
     private var held: [String: WatchEvent] = [:]
 
+    /// True while some progress event waits for its turn.
+    var isHolding: Bool { !held.isEmpty }
+
     /// `perSecond` ≤ 0 lets everything through.
     init(perSecond: Double) {
         interval = perSecond > 0 ? Int64(1000 / perSecond) : 0

@@ -38,6 +38,9 @@ public struct ServerState: Sendable {
 
     public init() {}
 
+    /// True while any prompt is running or pending.
+    public var hasActivePrompts: Bool { !active.isEmpty }
+
     /// Running prompts by number, then pending by (number, id) with their queue positions.
     public var activeItems: [PromptInfo] {
         let infos = active.values.map(\.info)

@@ -149,7 +149,7 @@ struct WatchSession {
                 // Events only go to stdout: stop when its reader goes away, even between events.
                 group.addTask {
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(500))
+                        try? await Task.sleep(for: .seconds(1))
                         if StandardOutput.readerHasGone { return .sigterm }
                     }
                     return nil
