@@ -61,11 +61,4 @@ public struct TestCertificates: Sendable {
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(serverKeyPEM.utf8), format: .pem))
         )
     }
-
-    /// A client that trusts this CA only.
-    public func clientConfiguration() throws -> TLSConfiguration {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.trustRoots = .certificates([try NIOSSLCertificate(bytes: Array(authorityPEM.utf8), format: .pem)])
-        return configuration
-    }
 }
