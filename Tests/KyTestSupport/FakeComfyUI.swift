@@ -2,8 +2,10 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
-/// An in-process stand-in for a ComfyUI server on 127.0.0.1 (port 0), serving recorded bytes.
+/// An in-process stand-in for a ComfyUI server on 127.0.0.1 (port 0), serving recorded bytes, over
+/// plain HTTP or, when started with a TLS configuration, over HTTPS (and `wss://`).
 ///
 /// Routes map a request target (path plus query, exactly as sent) to a canned response; anything
 /// else gets 404 with an empty body, as ComfyUI does for unknown routes. The same port accepts
@@ -44,14 +46,20 @@ public final class FakeComfyUI: Sendable {
     private let channel: any Channel
     private let routes: NIOLockedValueBox<[String: Response]>
     private let received: NIOLockedValueBox<[Request]>
+    private let accepted: NIOLockedValueBox<Int>
     /// The open WebSockets and their knobs.
     let webSockets: FakeWebSocketHub
 
     /// The port the server listens on.
     public let port: Int
+    /// True when the server speaks TLS.
+    public let isSecure: Bool
 
-    /// `http://127.0.0.1:<port>`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `http://127.0.0.1:<port>`, or `https://…` with TLS.
+    public var baseURL: String { "\(isSecure ? "https" : "http")://127.0.0.1:\(port)" }
+
+    /// How many TCP connections the server accepted, including those whose TLS handshake failed.
+    public var connectionCount: Int { accepted.withLockedValue { $0 } }
 
     /// Every request so far, in arrival order.
     public var requests: [Request] { received.withLockedValue { $0 } }
@@ -65,8 +73,12 @@ public final class FakeComfyUI: Sendable {
         channel: any Channel,
         routes: NIOLockedValueBox<[String: Response]>,
         received: NIOLockedValueBox<[Request]>,
-        webSockets: FakeWebSocketHub
+        accepted: NIOLockedValueBox<Int>,
+        webSockets: FakeWebSocketHub,
+        isSecure: Bool
     ) throws {
+        self.accepted = accepted
+        self.isSecure = isSecure
         self.channel = channel
         self.routes = routes
         self.received = received
@@ -75,15 +87,19 @@ public final class FakeComfyUI: Sendable {
         self.port = port
     }
 
-    /// Starts a server answering `routes`.
-    public static func start(routes: [String: Response]) async throws -> FakeComfyUI {
+    /// Starts a server answering `routes`; with `tls`, over TLS only.
+    public static func start(routes: [String: Response], tls: TLSConfiguration? = nil) async throws -> FakeComfyUI {
+        let tlsContext = try tls.map(NIOSSLContext.init)
         let routeBox = NIOLockedValueBox(routes)
         let requestBox = NIOLockedValueBox<[Request]>([])
+        let accepted = NIOLockedValueBox(0)
         let webSockets = FakeWebSocketHub()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    accepted.withLockedValue { $0 += 1 }
+                    if let tlsContext { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withServerUpgrade: webSockets.upgradeConfiguration(replacing: RouteHandler.name),
                         withErrorHandling: true
@@ -93,7 +109,7 @@ public final class FakeComfyUI: Sendable {
             }
             .bind(host: "127.0.0.1", port: 0)
             .get()
-        return try FakeComfyUI(channel: channel, routes: routeBox, received: requestBox, webSockets: webSockets)
+        return try FakeComfyUI(channel: channel, routes: routeBox, received: requestBox, accepted: accepted, webSockets: webSockets, isSecure: tls != nil)
     }
 
     /// Stops listening and drops the open WebSockets.
@@ -103,8 +119,10 @@ public final class FakeComfyUI: Sendable {
     }
 
     /// Runs `body` with a started server and stops it afterwards, whatever happens.
-    public static func with<Result>(routes: [String: Response], _ body: (FakeComfyUI) async throws -> Result) async throws -> Result {
-        let server = try await start(routes: routes)
+    public static func with<Result>(
+        routes: [String: Response], tls: TLSConfiguration? = nil, _ body: (FakeComfyUI) async throws -> Result
+    ) async throws -> Result {
+        let server = try await start(routes: routes, tls: tls)
         do {
             let result = try await body(server)
             try await server.stop()

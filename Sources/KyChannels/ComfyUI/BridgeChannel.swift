@@ -14,12 +14,16 @@ public struct BridgeChannel: Channel {
     private let post: HTTPPost
     private let timeout: Duration
 
-    public init(server: ServerURL, eventName: String, token: String?, serverHeaders: [(name: String, value: String)] = [], client: HTTPClient, timeout: Duration) {
+    /// `tls` checks an `https://` server as the reads do (`ca_file`, `insecure`).
+    public init(
+        server: ServerURL, eventName: String, token: String?, serverHeaders: [(name: String, value: String)] = [], tls: UpstreamTLS = UpstreamTLS(),
+        client: HTTPClient, timeout: Duration
+    ) {
         self.server = server
         self.eventName = eventName
         self.token = token
         self.serverHeaders = serverHeaders
-        self.post = HTTPPost(client: client, channel: "comfyui")
+        self.post = HTTPPost(client: client, channel: "comfyui", tls: server.components.secure ? tls.configuration : nil)
         self.timeout = timeout
     }
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import KyQuery
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// One bounded HTTP request for the HTTP-based channels: deadline, capped reply, no secrets in errors.
 struct HTTPPost: Sendable {
@@ -24,12 +25,15 @@ struct HTTPPost: Sendable {
     let client: HTTPClient
     /// Name of the channel, for errors.
     let channel: String
+    /// TLS settings for this destination; nil for the client's (system roots, full verification).
+    var tls: TLSConfiguration? = nil
 
     /// Sends `method url` and returns the reply; transport failures become retriable `ChannelError`s
     /// that name `displayURL` (never the real URL, which may hold secrets).
     func send(method: HTTPMethod = .POST, url: String, displayURL: String, headers: [(String, String)], body: [UInt8]?, timeout: Duration) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = method
+        request.tlsConfiguration = tls
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         do {

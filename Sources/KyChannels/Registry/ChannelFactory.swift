@@ -44,6 +44,7 @@ public struct ChannelFactory {
                 eventName: configuration.string("prompt_server_channel.event_name") ?? "ky_monitor_update",
                 token: configuration.string("prompt_server_channel.token"),
                 serverHeaders: configuration.comfyUIHeaders,
+                tls: try configuration.upstreamTLS,
                 client: client,
                 timeout: policy("prompt_server_channel").timeout
             )

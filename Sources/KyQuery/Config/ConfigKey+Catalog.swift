@@ -5,6 +5,8 @@ extension ConfigKey {
         ConfigKey("servers", env: "KY_MONITOR_SERVERS", .serverList, summary: "ComfyUI base URLs kymon watch follows (a fleet); replaces comfyui_url there"),
         ConfigKey("comfyui_token", env: "KY_MONITOR_COMFYUI_TOKEN", .string, secret: true, summary: "bearer token for a ComfyUI behind an authenticating proxy (Authorization: Bearer)"),
         ConfigKey("comfyui_headers", env: "KY_MONITOR_COMFYUI_HEADERS", .pattern(rule: "'Name: value' pairs separated by ';'", check: isHeaderList), secret: true, summary: "extra headers for requests to ComfyUI, 'Name: value; Name2: value2'"),
+        ConfigKey("ca_file", env: "KY_MONITOR_CA_FILE", .string, summary: "PEM bundle of CAs trusted for https:// ComfyUI servers, besides the system roots"),
+        ConfigKey("insecure", env: "KY_MONITOR_INSECURE", .bool, default: .bool(false), summary: "skip certificate verification for https:// ComfyUI servers (warns)"),
         ConfigKey("frequency_seconds", env: "KY_MONITOR_FREQUENCY_SECONDS", .positiveNumber, default: .number(5), summary: "polling / publishing interval in seconds"),
         ConfigKey("history_max_items", env: "KY_MONITOR_HISTORY_MAX_ITEMS", .integer(1...10_000), default: .integer(100), summary: "history entries asked of the server (max_items)"),
         ConfigKey("progress_events_per_second", env: "KY_MONITOR_PROGRESS_EVENTS_PER_SECOND", .positiveNumber, default: .number(2), summary: "kymon watch: most progress events per prompt per second"),

@@ -178,6 +178,14 @@ public struct Configuration: Sendable {
         return headers
     }
 
+    /// How `https://` ComfyUI servers are checked: `ca_file` is read now, so a missing, unreadable
+    /// or empty bundle fails here (exit 78), naming the file.
+    public var upstreamTLS: UpstreamTLS {
+        get throws(ConfigurationError) {
+            try UpstreamTLS(caFile: string("ca_file").flatMap { $0.isEmpty ? nil : $0 }, insecure: bool("insecure"))
+        }
+    }
+
     /// The servers `kymon watch` follows: `servers` when set, else `comfyui_url`.
     public var servers: [ServerURL] {
         get throws(ConfigurationError) {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// A running ComfyUI server read over HTTP: `GET /queue` and `GET /history?max_items=N`.
 ///
@@ -21,12 +22,15 @@ public struct LiveSource: SnapshotSource {
     private let extraHeaders: [(name: String, value: String)]
     /// The kymon bridge's token, sent as `X-Kymon-Token` to `/kymon/state` only.
     private let bridgeToken: String?
+    /// How `https://` servers are checked; the `wss://` socket uses the same.
+    public let tls: UpstreamTLS
 
     public init(
         server: ServerURL, historyMaxItems: Int, client: HTTPClient, timeout: Duration = .seconds(10), maximumBodyBytes: Int = 256 << 20,
-        headers: [(name: String, value: String)] = [], bridgeToken: String? = nil, logger: Logger
+        headers: [(name: String, value: String)] = [], bridgeToken: String? = nil, tls: UpstreamTLS = UpstreamTLS(), logger: Logger
     ) {
         self.extraHeaders = headers
+        self.tls = tls
         self.bridgeToken = bridgeToken.flatMap { $0.isEmpty ? nil : $0 }
         self.server = server
         self.historyMaxItems = historyMaxItems
@@ -98,6 +102,7 @@ public struct LiveSource: SnapshotSource {
         let displayURL = server.redacted + path
         var request = HTTPClientRequest(url: server.appending(path))
         request.method = .GET
+        if server.components.secure { request.tlsConfiguration = tls.configuration }
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "kymon")
         if let authorization = server.basicAuthorization { request.headers.add(name: "Authorization", value: authorization) }
@@ -121,6 +126,7 @@ public struct LiveSource: SnapshotSource {
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw LiveSourceError(url: displayURL, reason: .timedOut(seconds: timeout.inSeconds))
         } catch {
+            if let detail = describeTLSError(error) { throw LiveSourceError(url: displayURL, reason: .tls(detail)) }
             throw LiveSourceError(url: displayURL, reason: .unreachable(describeTransportError(error)))
         }
     }

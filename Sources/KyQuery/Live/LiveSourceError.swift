@@ -3,6 +3,8 @@ public struct LiveSourceError: Error, Sendable, Equatable, CustomStringConvertib
     /// What went wrong, for callers that react differently.
     public enum Reason: Sendable, Equatable {
         case unreachable(String)
+        /// The TLS connection failed: an untrusted certificate, a hostname mismatch, no TLS on the port.
+        case tls(String)
         case timedOut(seconds: Double)
         case httpStatus(Int)
         case bodyTooLarge(limit: Int)
@@ -21,6 +23,8 @@ public struct LiveSourceError: Error, Sendable, Equatable, CustomStringConvertib
         switch reason {
         case .unreachable(let detail):
             return "cannot reach ComfyUI at \(url): \(detail) (is the server running? set --server or KY_MONITOR_COMFYUI_URL)"
+        case .tls(let detail):
+            return "no TLS connection to ComfyUI at \(url): \(detail)"
         case .timedOut(let seconds):
             return "no complete answer from \(url) within \(Self.format(seconds)) s (raise --timeout if the server is just slow)"
         case .httpStatus(let status):
@@ -33,7 +37,7 @@ public struct LiveSourceError: Error, Sendable, Equatable, CustomStringConvertib
     /// A few words for a status line: `connection refused`, `HTTP 502`, `no answer within 10 s`.
     public var summary: String {
         switch reason {
-        case .unreachable(let detail): return detail
+        case .unreachable(let detail), .tls(let detail): return detail
         case .timedOut(let seconds): return "no answer within \(Self.format(seconds)) s"
         case .httpStatus(let status): return "HTTP \(status)"
         case .bodyTooLarge(let limit): return "answer over \(limit / (1 << 20)) MiB"

@@ -7,8 +7,9 @@ import NIOCore
 import NIOPosix
 
 /// Short, stable words for a failed connection or transfer ("connection refused",
-/// "connection reset by peer"), instead of SwiftNIO's internal descriptions.
+/// "connection reset by peer", "certificate not trusted …"), instead of SwiftNIO's internal descriptions.
 public func describeTransportError(_ error: any Error) -> String {
+    if let tls = describeTLSError(error) { return tls }
     if let io = error as? IOError {
         return String(cString: strerror(io.errnoCode)).lowercased()
     }

@@ -9,11 +9,9 @@ public struct ServerWatcher: Sendable {
     public let source: LiveSource
     public let settings: WatchSettings
     public let options: DecodeOptions
-    /// The WebSocket endpoint; nil when the socket cannot be used (then it only polls).
-    let endpoint: WebSocketEndpoint?
+    /// The WebSocket endpoint: `ws://`, or `wss://` for an `https://` server.
+    let endpoint: WebSocketEndpoint
     let socketConfiguration: WebSocketConfiguration
-    /// Why there is no socket, when `endpoint` is nil.
-    let noSocketReason: String?
     let logger: Logger
     private let output: @Sendable (WatchUpdate) -> Void
 
@@ -30,21 +28,16 @@ public struct ServerWatcher: Sendable {
         self.logger = logger
         self.output = output
         let parts = source.server.components
-        if parts.secure {
-            endpoint = nil
-            noSocketReason = "wss:// is not supported yet; polling"
-        } else {
-            var upgradeHeaders = headers
-            if let authorization = source.server.basicAuthorization, !headers.contains(where: { $0.name.lowercased() == "authorization" }) {
-                upgradeHeaders.append((name: "Authorization", value: authorization))
-            }
-            let target = parts.basePath + "/ws?clientId=" + clientID
-            endpoint = WebSocketEndpoint(
-                host: parts.host, port: parts.port, requestTarget: target, headers: upgradeHeaders,
-                displayURL: "ws://" + source.server.redacted.dropFirst("http://".count) + "/ws"
-            )
-            noSocketReason = nil
+        var upgradeHeaders = headers
+        if let authorization = source.server.basicAuthorization, !headers.contains(where: { $0.name.lowercased() == "authorization" }) {
+            upgradeHeaders.append((name: "Authorization", value: authorization))
         }
+        let scheme = parts.secure ? (http: "https://", socket: "wss://") : (http: "http://", socket: "ws://")
+        endpoint = WebSocketEndpoint(
+            host: parts.host, port: parts.port, requestTarget: parts.basePath + "/ws?clientId=" + clientID, headers: upgradeHeaders,
+            displayURL: scheme.socket + source.server.redacted.dropFirst(scheme.http.count) + "/ws",
+            tls: parts.secure ? source.tls.configuration : nil
+        )
     }
 
     /// What the processing loop hears about.
@@ -78,12 +71,6 @@ public struct ServerWatcher: Sendable {
 
     /// Keeps a socket open, reconnecting with capped, jittered exponential backoff.
     private func runSocket(_ continuation: AsyncStream<Input>.Continuation) async {
-        guard let endpoint else {
-            continuation.yield(.socketDown(noSocketReason ?? "no socket"))
-            // Polling only: wait for cancellation.
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-            return
-        }
         var failures = 0
         let clock = ContinuousClock()
         while !Task.isCancelled {

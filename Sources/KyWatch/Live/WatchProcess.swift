@@ -11,6 +11,8 @@ struct WatchProcess {
     /// Whether the server answered HTTP at the last try; nil before the first.
     private var reachable: Bool?
     private var socketOpen = false
+    /// Why the socket last went down, while it is down.
+    private var socketDownReason: String?
     private var synced = false
     /// When a `status` message asked for a fresh `/queue`.
     private var queueDirtySince: Int64?
@@ -55,11 +57,13 @@ struct WatchProcess {
         switch input {
         case .socketUp:
             socketOpen = true
+            socketDownReason = nil
             view.connection = .connected
             changes += await resync(now: now)
         case .socketDown(let reason):
             let wasOpen = socketOpen
             socketOpen = false
+            socketDownReason = reason
             if reachable != false { view.connection = .polling(reason: reason) }
             if wasOpen || !synced { nextPoll = now }
         case .frame(let bytes):
@@ -254,7 +258,7 @@ struct WatchProcess {
         guard reachable != true else { return }
         if reachable == false { noteRestart("it was unreachable") }
         reachable = true
-        let detail = WatchEvent.ServerDetail(version: view.version, bridge: view.bridge, reason: socketOpen ? nil : watcher.noSocketReason)
+        let detail = WatchEvent.ServerDetail(version: view.version, bridge: view.bridge, reason: socketOpen ? nil : socketDownReason)
         emitEvents([WatchEvent(kind: .serverUp, server: view.url, at: now, detail: detail)], now: now)
     }
 

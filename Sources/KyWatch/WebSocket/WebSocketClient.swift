@@ -2,7 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 
-/// A client for plain `ws://` WebSocket servers, enough to follow ComfyUI's `/ws` event stream.
+/// A client for `ws://` and `wss://` WebSocket servers, enough to follow ComfyUI's `/ws` event stream.
 public enum WebSocketClient {
     /// Connects, upgrades, then calls `onText` with every text message, one at a time and in order, until
     /// the server closes the socket (returns normally) or the connection fails (throws `WebSocketError`).

@@ -10,6 +10,8 @@ public struct WebSocketError: Error, Sendable, Equatable, CustomStringConvertibl
     public enum Reason: Sendable, Equatable {
         /// The TCP connection failed, in the system's words ("connection refused").
         case unreachable(String)
+        /// The TLS connection failed ("certificate not trusted", "hostname mismatch").
+        case tls(String)
         case timedOut(phase: Phase, seconds: Double)
         /// The server answered the upgrade request with this HTTP status instead of 101.
         case handshakeRejected(status: Int)
@@ -34,6 +36,8 @@ public struct WebSocketError: Error, Sendable, Equatable, CustomStringConvertibl
         switch reason {
         case .unreachable(let detail):
             return "\(url): cannot connect (\(detail))"
+        case .tls(let detail):
+            return "\(url): no TLS connection (\(detail))"
         case .timedOut(.connect, let seconds):
             return "\(url): no TCP connection within \(Self.format(seconds)) s"
         case .timedOut(.handshake, let seconds):

@@ -2,20 +2,28 @@ import KyQuery
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 
 extension WebSocketSession {
-    /// Opens the TCP connection and sends the upgrade request; returns the server's answer to come.
+    /// Opens the TCP connection (with TLS for `wss://`) and sends the upgrade request; returns the
+    /// server's answer to come. TLS failures surface with that answer.
     func connect(on group: any EventLoopGroup) async throws -> EventLoopFuture<UpgradeOutcome> {
         logger.debug("connecting WebSocket", metadata: logMetadata)
         let pipeline = pipelineConfiguration()
         let closer = self.closer
+        let tls = try tlsContext()
+        // SNI carries host names only; for an IP address the certificate is checked against the address.
+        let serverName = (try? SocketAddress(ipAddress: endpoint.host, port: 0)) == nil ? endpoint.host : nil
         do {
             return try await ClientBootstrap(group: group)
                 .connectTimeout(TimeAmount(configuration.connectTimeout))
                 .connect(host: endpoint.host, port: endpoint.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try closer.attach(channel)
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                        }
                         return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
                     }
                 }
@@ -23,6 +31,16 @@ extension WebSocketSession {
             throw fail(.timedOut(phase: .connect, seconds: configuration.connectTimeout.inSeconds))
         } catch {
             throw fail(.unreachable(describeTransportError(error)))
+        }
+    }
+
+    /// The TLS context of a `wss://` endpoint (it loads the trust roots), nil for `ws://`.
+    private func tlsContext() throws -> NIOSSLContext? {
+        guard let configuration = endpoint.tls else { return nil }
+        do {
+            return try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw fail(.tls(describeTLSError(error) ?? "\(error)"))
         }
     }
 

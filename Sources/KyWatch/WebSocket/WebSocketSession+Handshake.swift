@@ -1,3 +1,4 @@
+import KyQuery
 import NIOCore
 import NIOHTTP1
 import NIOWebSocket
@@ -41,6 +42,7 @@ extension WebSocketSession {
         if closer.cause == .handshakeTimedOut {
             return fail(.timedOut(phase: .handshake, seconds: configuration.handshakeTimeout.inSeconds))
         }
+        if let detail = describeTLSError(error) { return fail(.tls(detail)) }
         switch error {
         case let error as WebSocketError:
             return error

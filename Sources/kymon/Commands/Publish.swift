@@ -97,10 +97,12 @@ extension Kymon {
 extension LiveSource {
     /// The live source the configuration describes.
     init(context: CommandContext, client: HTTPClient) throws {
+        let server = try context.configuration.serverURL
         self.init(
-            server: try context.configuration.serverURL, historyMaxItems: context.configuration.historyMaxItems, client: client,
+            server: server, historyMaxItems: context.configuration.historyMaxItems, client: client,
             timeout: .seconds(context.configuration.timeoutSeconds),
-            headers: context.configuration.comfyUIHeaders, bridgeToken: context.configuration.string("prompt_server_channel.token"), logger: context.logger
+            headers: context.configuration.comfyUIHeaders, bridgeToken: context.configuration.string("prompt_server_channel.token"),
+            tls: try context.upstreamTLS(for: [server]), logger: context.logger
         )
     }
 }

@@ -53,6 +53,7 @@ extension Kymon {
                 if let interval { overrides["frequency_seconds"] = .init(JSONWriter.render(number: interval), flag: "--interval") }
                 let context = try CommandContext(global: global, overrides: overrides)
                 let servers = try context.configuration.servers
+                let tls = try context.upstreamTLS(for: servers)
                 var names = ChannelName.selection(flags: channels.channels, addStdout: channels.addStdout, configuration: context.configuration)
                 // Events on stdout are the jsonl format itself, never a second copy beside the view.
                 let eventsOnStdout = names.contains(.stdout)
@@ -62,7 +63,7 @@ extension Kymon {
                 let status = try await HTTPClient.withHTTPClient(configuration: .kymon(connectTimeout: context.configuration.timeoutSeconds)) { client in
                     try await withDispatcher(names, context: context, client: client) { dispatcher in
                         let session = WatchSession(
-                            servers: servers, context: context, client: client, mode: mode, finishedLimit: finished,
+                            servers: servers, tls: tls, context: context, client: client, mode: mode, finishedLimit: finished,
                             dispatcher: names.isEmpty ? nil : dispatcher
                         )
                         return await session.run()

@@ -16,6 +16,12 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("header"), help: ArgumentHelp("Send this header with every request to ComfyUI, e.g. 'X-Api-Key: k' (repeatable; replaces comfyui_headers).", valueName: "name: value"))
     var headers: [String] = []
 
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("PEM file of CA certificates trusted for https:// servers, besides the system ones.", valueName: "path"), completion: .file())
+    var caFile: String?
+
+    @Flag(name: .long, help: "Do not verify the certificates of https:// servers (warns; for testing only).")
+    var insecure = false
+
     func validate() throws {
         for header in headers where parseHeaderList(header)?.count != 1 {
             throw ValidationError("--header takes one 'Name: value' pair, not '\(header.split(separator: ":").first ?? "")…'")
@@ -37,6 +43,8 @@ struct ServerOptions: ParsableArguments {
         }
         if let historyMaxItems { values["history_max_items"] = .init(String(historyMaxItems), flag: "--history-max-items") }
         if !headers.isEmpty { values["comfyui_headers"] = .init(headers.joined(separator: "; "), flag: "--header") }
+        if let caFile { values["ca_file"] = .init(caFile, flag: "--ca-file") }
+        if insecure { values["insecure"] = .init("true", flag: "--insecure") }
         if let timeout { values["timeout_seconds"] = .init(JSONWriter.render(number: timeout), flag: "--timeout") }
         return values
     }

@@ -27,6 +27,19 @@ struct CommandContext {
         for warning in configuration.warnings { logger.warning("\(warning)") }
     }
 
+    /// How `https://` servers are checked (`ca_file` read now); with `insecure`, warns once per
+    /// `https://` server whatever the log level.
+    func upstreamTLS(for servers: [ServerURL]) throws -> UpstreamTLS {
+        let tls = try configuration.upstreamTLS
+        guard tls.insecure else { return tls }
+        var logger = logger
+        logger.logLevel = min(logger.logLevel, .warning)
+        for server in servers where server.components.secure {
+            logger.warning("insecure: not verifying the TLS certificate of \(server.redacted); anyone on the network path can read and alter this traffic")
+        }
+        return tls
+    }
+
     var decodeOptions: DecodeOptions { DecodeOptions(tracebackDepth: configuration.tracebackDepth) }
 
     /// The output format: as asked, else a table on a terminal and JSON otherwise.

@@ -15,6 +15,8 @@ import UnixSignals
 /// delivery, and a graceful end on SIGINT/SIGTERM.
 struct WatchSession {
     let servers: [ServerURL]
+    /// How `https://` servers are checked, for HTTP and the `wss://` socket.
+    let tls: UpstreamTLS
     let context: CommandContext
     let client: HTTPClient
     let mode: WatchFormat
@@ -106,7 +108,7 @@ struct WatchSession {
         return servers.map { url in
             let source = LiveSource(
                 server: url, historyMaxItems: configuration.historyMaxItems, client: client, timeout: .seconds(configuration.timeoutSeconds),
-                headers: configuration.comfyUIHeaders, bridgeToken: configuration.string("prompt_server_channel.token"), logger: context.logger
+                headers: configuration.comfyUIHeaders, bridgeToken: configuration.string("prompt_server_channel.token"), tls: tls, logger: context.logger
             )
             var socket = WebSocketConfiguration()
             socket.connectTimeout = .seconds(configuration.timeoutSeconds)

@@ -33,11 +33,16 @@ final class WatchHarness: Sendable {
         return settings
     }
 
-    func makeWatcher(settings: WatchSettings = WatchHarness.settings(), headers: [(name: String, value: String)] = [], bridgeToken: String? = nil) throws -> ServerWatcher {
+    /// A watcher of the fake server, or of `url` (the server's with credentials, say).
+    func makeWatcher(
+        settings: WatchSettings = WatchHarness.settings(), url: String? = nil, headers: [(name: String, value: String)] = [], bridgeToken: String? = nil,
+        tls: UpstreamTLS = UpstreamTLS()
+    ) throws -> ServerWatcher {
         var logger = Logger(label: "kymon-test")
         logger.logLevel = .critical
         let source = LiveSource(
-            server: try ServerURL(server.baseURL), historyMaxItems: settings.historyMaxItems, client: .shared, timeout: .seconds(5), headers: headers, bridgeToken: bridgeToken, logger: logger
+            server: try ServerURL(url ?? server.baseURL), historyMaxItems: settings.historyMaxItems, client: .shared, timeout: .seconds(5), headers: headers,
+            bridgeToken: bridgeToken, tls: tls, logger: logger
         )
         var socket = WebSocketConfiguration()
         socket.pingInterval = .milliseconds(250)
