@@ -69,9 +69,12 @@ struct WatchProcess {
         case .frame(let bytes):
             changes += apply(frame: bytes, now: now)
         case .tick:
+            // Idle (no timer due, nothing running, pending or held back): nothing can have changed.
+            guard timersDue(now: now) || state.hasActivePrompts || throttle.isHolding else {
+                if lookups.isEmpty { restartSeen = false }
+                return
+            }
             changes += await runTimers(now: now)
-            // Idle: nothing to time, count down or show, so the view cannot have changed.
-            if changes.isEmpty, !state.hasActivePrompts, !throttle.isHolding { return }
         }
         publish(changes, now: now)
     }
@@ -90,6 +93,14 @@ struct WatchProcess {
         if followup.queueChanged, queueDirtySince == nil { queueDirtySince = now }
         if let id = followup.confirm, lookups[id] == nil { lookups[id] = Lookup(attempt: 0, due: now + delay(0), departed: false) }
         return followup.changes
+    }
+
+    /// True when ``runTimers(now:)`` has something to do.
+    private func timersDue(now: Int64) -> Bool {
+        if !socketOpen, now >= nextPoll { return true }
+        if let since = queueDirtySince, now - since >= watcher.settings.queueDebounce.inMilliseconds { return true }
+        if socketOpen, now - lastQueueRead >= watcher.settings.quietRefreshInterval.inMilliseconds { return true }
+        return lookups.values.contains { $0.due <= now }
     }
 
     private mutating func runTimers(now: Int64) async -> [ServerState.Change] {
