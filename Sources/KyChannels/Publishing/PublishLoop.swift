@@ -6,7 +6,7 @@ import ServiceLifecycle
 ///
 /// A failed fetch is logged and skipped; the loop goes on. A publish in flight when shutdown begins
 /// finishes first (each channel is bounded by its own policy).
-public struct PublishLoop: Service {
+public struct PublishLoop: Service, CustomStringConvertible {
     private let interval: Duration
     private let fetch: @Sendable () async throws -> Snapshot
     private let publisher: Publisher
@@ -18,6 +18,9 @@ public struct PublishLoop: Service {
         self.logger = logger
         self.fetch = fetch
     }
+
+    /// A name for logs that shows nothing of the channels (whose settings hold secrets).
+    public var description: String { "publish loop" }
 
     public func run() async throws {
         var publisher = self.publisher
