@@ -5,7 +5,9 @@ import ServiceLifecycle
 /// `publish --interval`: fetch, publish, sleep, until a graceful shutdown (SIGTERM/SIGINT).
 ///
 /// A failed fetch is logged and skipped; the loop goes on. A publish in flight when shutdown begins
-/// finishes first (each channel is bounded by its own policy).
+/// finishes first (each channel is bounded by its own policy); if the shutdown deadline cancels it,
+/// the channels it had not reached count as failed. On stopping, the loop logs how many messages did
+/// not reach every channel.
 public struct PublishLoop: Service, CustomStringConvertible {
     private let interval: Duration
     private let fetch: @Sendable () async throws -> Snapshot
@@ -24,13 +26,18 @@ public struct PublishLoop: Service, CustomStringConvertible {
 
     public func run() async throws {
         var publisher = self.publisher
+        var sent = 0
+        var undelivered = 0
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 let snapshot = try await fetch()
-                switch try await publisher.publish(snapshot) {
+                let outcome = try await publisher.publish(snapshot)
+                switch outcome {
                 case .unchanged:
                     logger.debug("nothing changed")
                 case .sent(let items, let reports):
+                    sent += 1
+                    if !outcome.allDelivered { undelivered += 1 }
                     logger.info("published \(items) prompts to \(reports.count) channels")
                     for summary in reports.compactMap(\.failureSummary) { logger.warning("\(summary)") }
                 }
@@ -43,6 +50,7 @@ public struct PublishLoop: Service, CustomStringConvertible {
                 break
             }
         }
-        logger.info("publish loop stopped")
+        logger.info("publish loop stopped after sending \(sent) message(s)")
+        if undelivered > 0 { logger.warning("\(undelivered) of \(sent) message(s) were not delivered to every channel") }
     }
 }

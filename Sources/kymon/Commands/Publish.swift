@@ -23,6 +23,9 @@ extension Kymon {
                 """
         )
 
+        /// How long a publish in flight may go on after SIGTERM (or SIGINT, for a daemon) before it is cancelled.
+        static let shutdownGrace: Duration = .seconds(30)
+
         @OptionGroup var global: GlobalOptions
         @OptionGroup var server: ServerOptions
         @OptionGroup var channels: ChannelOptions
@@ -65,7 +68,7 @@ extension Kymon {
                 try await HTTPClient.withHTTPClient(configuration: .kymon(connectTimeout: context.configuration.timeoutSeconds)) { client in
                     let source: any SnapshotSource = from.isEmpty ? try LiveSource(context: context, client: client) : FileSource(paths: from)
                     try await withDispatcher(names, context: context, client: client) { dispatcher in
-                        var publisher = try Publisher(dispatcher: dispatcher, server: source.sourceDescription, statePath: state, onlyChanges: onChange)
+                        let publisher = try Publisher(dispatcher: dispatcher, server: source.sourceDescription, statePath: state, onlyChanges: onChange)
                         let options = context.decodeOptions
                         if let seconds = interval ?? (daemon ? context.configuration.frequencySeconds : nil) {
                             let loop = PublishLoop(interval: .seconds(seconds), publisher: publisher, logger: context.logger) {
@@ -76,14 +79,20 @@ extension Kymon {
                                 gracefulShutdownSignals: [.sigterm, .sigint],
                                 logger: context.logger
                             )
-                            // A publish in flight may finish; past this, it is cancelled.
-                            groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
+                            groupConfiguration.maximumGracefulShutdownDuration = Self.shutdownGrace
                             groupConfiguration.maximumCancellationDuration = .seconds(5)
                             try await ServiceGroup(configuration: groupConfiguration).run()
                         } else {
-                            let outcome = try await publisher.publish(try await source.snapshot(options: options))
+                            let (outcome, terminated) = try await finishingOnSIGTERM(grace: Self.shutdownGrace, logger: context.logger) { [publisher] in
+                                var publisher = publisher
+                                return try await publisher.publish(try await source.snapshot(options: options))
+                            }
                             let code = reportDelivery(outcome)
-                            if code != .success { throw code }
+                            if terminated {
+                                reportStoppedBySIGTERM(outcome)
+                            } else if code != .success {
+                                throw code
+                            }
                         }
                     }
                 }
