@@ -18,20 +18,23 @@ public final class FakeComfyUI: Sendable {
         public var body: [UInt8]
         /// Accept the request and never answer (a hung server).
         public var hangs = false
+        /// How long to wait before answering (a slow server).
+        public var delay: Duration = .zero
 
-        public init(status: Int = 200, contentType: String = "application/json; charset=utf-8", body: [UInt8], hangs: Bool = false) {
+        public init(status: Int = 200, contentType: String = "application/json; charset=utf-8", body: [UInt8], hangs: Bool = false, delay: Duration = .zero) {
             self.status = status
             self.contentType = contentType
             self.body = body
             self.hangs = hangs
+            self.delay = delay
         }
 
         /// A server that accepts the connection and the request, then says nothing.
         public static let hang = Response(body: [], hangs: true)
 
         /// A JSON body from text.
-        public static func json(_ text: String, status: Int = 200) -> Response {
-            Response(status: status, body: Array(text.utf8))
+        public static func json(_ text: String, status: Int = 200, delay: Duration = .zero) -> Response {
+            Response(status: status, body: Array(text.utf8), delay: delay)
         }
     }
 
@@ -170,8 +173,15 @@ private final class RouteHandler: ChannelInboundHandler, RemovableChannelHandler
             let request = FakeComfyUI.Request(method: head.method.rawValue, target: head.uri, headers: headers, body: body)
             received.withLockedValue { $0.append(request) }
             let response = routes.withLockedValue { $0[head.uri] } ?? FakeComfyUI.Response(status: 404, contentType: "text/plain", body: [])
-            if !response.hangs { respond(context: context, with: response) }
             self.head = nil
+            if response.hangs { return }
+            if response.delay > .zero {
+                let (seconds, attoseconds) = response.delay.components
+                let delay = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+                context.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.respond(context: context, with: response) }
+            } else {
+                respond(context: context, with: response)
+            }
         }
     }
 

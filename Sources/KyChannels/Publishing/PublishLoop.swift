@@ -6,8 +6,9 @@ import ServiceLifecycle
 ///
 /// A failed fetch is logged and skipped; the loop goes on. Messages go through `outboxes`: a channel
 /// that is down keeps them, in order, until it is back. When shutdown begins, the publish in flight
-/// finishes, the outboxes get `flushLimit` to empty, and what they still hold is counted in the log.
-public struct PublishLoop: Service {
+/// finishes, the outboxes get `flushLimit` to empty, and what each channel did not get is counted in
+/// the log.
+public struct PublishLoop: Service, CustomStringConvertible {
     private let interval: Duration
     private let fetch: @Sendable () async throws -> Snapshot
     private let publisher: Publisher
@@ -28,6 +29,9 @@ public struct PublishLoop: Service {
         self.fetch = fetch
     }
 
+    /// A name for logs that shows nothing of the channels (whose settings hold secrets).
+    public var description: String { "publish loop" }
+
     public func run() async throws {
         let outboxes = self.outboxes
         let flushLimit = self.flushLimit
@@ -46,18 +50,20 @@ public struct PublishLoop: Service {
             group.cancelAll()
         }
         await outboxes.logSummary(logger)
-        logger.info("publish loop stopped")
     }
 
     private func publishRounds() async {
         var publisher = self.publisher
+        var sent = 0
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 let snapshot = try await fetch()
-                switch try await publisher.publish(snapshot) {
+                let outcome = try await publisher.publish(snapshot)
+                switch outcome {
                 case .unchanged:
                     logger.debug("nothing changed")
                 case .sent(let items, let reports):
+                    sent += 1
                     logger.info("published \(items) prompts to \(reports.count) channels")
                     for summary in reports.compactMap(\.failureSummary) { logger.warning("\(summary)") }
                 }
@@ -70,5 +76,6 @@ public struct PublishLoop: Service {
                 break
             }
         }
+        logger.info("publish loop stopped after sending \(sent) message(s)")
     }
 }

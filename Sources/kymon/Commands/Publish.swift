@@ -23,6 +23,9 @@ extension Kymon {
                 """
         )
 
+        /// How long a publish in flight may go on after SIGTERM (or SIGINT, for a daemon) before it is cancelled.
+        static let shutdownGrace: Duration = .seconds(30)
+
         @OptionGroup var global: GlobalOptions
         @OptionGroup var server: ServerOptions
         @OptionGroup var channels: ChannelOptions
@@ -77,15 +80,21 @@ extension Kymon {
                                 gracefulShutdownSignals: [.sigterm, .sigint],
                                 logger: context.logger
                             )
-                            // A publish in flight may finish; past this, it is cancelled.
-                            groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
+                            groupConfiguration.maximumGracefulShutdownDuration = Self.shutdownGrace
                             groupConfiguration.maximumCancellationDuration = .seconds(5)
                             try await ServiceGroup(configuration: groupConfiguration).run()
                         } else {
-                            var publisher = try Publisher(delivery: dispatcher, server: source.sourceDescription, statePath: state, onlyChanges: onChange)
-                            let outcome = try await publisher.publish(try await source.snapshot(options: options))
+                            let publisher = try Publisher(delivery: dispatcher, server: source.sourceDescription, statePath: state, onlyChanges: onChange)
+                            let (outcome, terminated) = try await finishingOnSIGTERM(grace: Self.shutdownGrace, logger: context.logger) { [publisher] in
+                                var publisher = publisher
+                                return try await publisher.publish(try await source.snapshot(options: options))
+                            }
                             let code = reportDelivery(outcome)
-                            if code != .success { throw code }
+                            if terminated {
+                                reportStoppedBySIGTERM(outcome)
+                            } else if code != .success {
+                                throw code
+                            }
                         }
                     }
                 }

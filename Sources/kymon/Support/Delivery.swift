@@ -23,3 +23,10 @@ func reportDelivery(_ outcome: Publisher.Outcome) -> ExitCode {
     for summary in reports.compactMap(\.failureSummary) { StandardError.write("kymon: \(summary)\n") }
     return outcome.allDelivered ? .success : .channelFailed
 }
+
+/// After SIGTERM a one-shot run exits 0 however delivery went; this says what did not get through.
+func reportStoppedBySIGTERM(_ outcome: Publisher.Outcome) {
+    guard case .sent(_, let reports) = outcome, !outcome.allDelivered else { return }
+    let channels = reports.filter { !$0.isDelivered }.map(\.channel).joined(separator: ", ")
+    StandardError.write("kymon: stopped by SIGTERM: 1 message was not delivered (channels: \(channels))\n")
+}
