@@ -15,7 +15,7 @@ struct LiveFaultTests {
         LiveSource(server: try ServerURL(server.baseURL), historyMaxItems: 1, client: client, timeout: timeout, maximumBodyBytes: cap, logger: Logger(label: "test"))
     }
 
-    @Test("a body that never ends times out at the deadline, then the next read works")
+    @Test("a body that never ends times out at the deadline, then the next read works", .timeLimit(.minutes(1)))
     func endlessBody() async throws {
         try await FakeComfyUI.with(routes: [Self.target: .endlessHistory(pause: .milliseconds(10))]) { server in
             try await HTTPClient.withHTTPClient { client in
