@@ -35,7 +35,7 @@ struct LiveFaultTests {
     func growingBody() async throws {
         try await FakeComfyUI.with(routes: [Self.target: .endlessHistory()]) { server in
             try await HTTPClient.withHTTPClient { client in
-                let live = try source(server, client: client, cap: 4 << 20)
+                let live = try source(server, client: client, timeout: .seconds(30), cap: 4 << 20)
                 await #expect(throws: LiveSourceError(url: server.baseURL + Self.target, reason: .bodyTooLarge(limit: 4 << 20))) {
                     try await live.fetch(Self.target)
                 }

@@ -54,7 +54,7 @@ public final class FakeComfyUI: Sendable {
         public var count: Int?
         /// Sends `Content-Length` (body plus `count`) instead of chunked encoding.
         public var declaresLength: Bool
-        /// Wait between chunks.
+        /// Wait between chunks; paused bodies trickle in 1 KiB chunks, others flow in 1 MiB ones.
         public var pause: Duration?
 
         public init(fill: UInt8, count: Int?, declaresLength: Bool = false, pause: Duration? = nil) {
@@ -207,7 +207,7 @@ private final class RouteHandler: ChannelInboundHandler, RemovableChannelHandler
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
         if let stream = response.stream {
             context.flush()
-            sendFiller(stream, remaining: stream.count, chunk: ByteBuffer(repeating: stream.fill, count: 64 << 10), context: context)
+            sendFiller(stream, remaining: stream.count, chunk: ByteBuffer(repeating: stream.fill, count: stream.pause == nil ? 1 << 20 : 1 << 10), context: context)
             return
         }
         let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
