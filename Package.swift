@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "KyQueryTests",
             dependencies: ["KyQuery", "KyTestSupport"],
-            resources: [.copy("Captures")]
+            resources: [.copy("Captures"), .copy("Hostile")]
         ),
         .testTarget(
             name: "KyChannelsTests",

@@ -20,13 +20,27 @@ public final class FakeComfyUI: Sendable {
         public var hangs = false
         /// How long to wait before answering (a slow server).
         public var delay: Duration = .zero
+        /// A body made on the fly after `body` instead of sent from memory (see `StreamedBody`).
+        public var stream: StreamedBody?
 
-        public init(status: Int = 200, contentType: String = "application/json; charset=utf-8", body: [UInt8], hangs: Bool = false, delay: Duration = .zero) {
+        public init(
+            status: Int = 200, contentType: String = "application/json; charset=utf-8", body: [UInt8], hangs: Bool = false, delay: Duration = .zero,
+            stream: StreamedBody? = nil
+        ) {
             self.status = status
             self.contentType = contentType
             self.body = body
             self.hangs = hangs
             self.delay = delay
+            self.stream = stream
+        }
+
+        /// `{"a": "` and then `bytes` of `x` (or forever when nil), made chunk by chunk as the
+        /// client reads, so even gigabytes cost the server no memory; `pause` slows the trickle.
+        public static func endlessHistory(bytes: Int? = nil, declaresLength: Bool = false, pause: Duration? = nil) -> Response {
+            let prefix = Array(#"{"a": ""#.utf8)
+            let stream = StreamedBody(fill: UInt8(ascii: "x"), count: bytes, declaresLength: declaresLength, pause: pause)
+            return Response(body: prefix, stream: stream)
         }
 
         /// A server that accepts the connection and the request, then says nothing.
@@ -35,6 +49,25 @@ public final class FakeComfyUI: Sendable {
         /// A JSON body from text.
         public static func json(_ text: String, status: Int = 200, delay: Duration = .zero) -> Response {
             Response(status: status, body: Array(text.utf8), delay: delay)
+        }
+    }
+
+    /// Filler bytes sent after a response's `body`, written only as fast as the client takes them.
+    public struct StreamedBody: Sendable {
+        /// The byte repeated.
+        public var fill: UInt8
+        /// How many filler bytes; nil never ends.
+        public var count: Int?
+        /// Sends `Content-Length` (body plus `count`) instead of chunked encoding.
+        public var declaresLength: Bool
+        /// Wait between chunks; paused bodies trickle in 1 KiB chunks, others flow in 1 MiB ones.
+        public var pause: Duration?
+
+        public init(fill: UInt8, count: Int?, declaresLength: Bool = false, pause: Duration? = nil) {
+            self.fill = fill
+            self.count = count
+            self.declaresLength = declaresLength
+            self.pause = pause
         }
     }
 
@@ -176,9 +209,7 @@ private final class RouteHandler: ChannelInboundHandler, RemovableChannelHandler
             self.head = nil
             if response.hangs { return }
             if response.delay > .zero {
-                let (seconds, attoseconds) = response.delay.components
-                let delay = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-                context.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.respond(context: context, with: response) }
+                context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(response.delay)) { self.respond(context: context, with: response) }
             } else {
                 respond(context: context, with: response)
             }
@@ -188,12 +219,44 @@ private final class RouteHandler: ChannelInboundHandler, RemovableChannelHandler
     private func respond(context: ChannelHandlerContext, with response: FakeComfyUI.Response) {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: response.contentType)
-        headers.add(name: "Content-Length", value: String(response.body.count))
+        if let stream = response.stream {
+            if stream.declaresLength, let count = stream.count {
+                headers.add(name: "Content-Length", value: String(response.body.count + count))
+            } else {
+                headers.add(name: "Transfer-Encoding", value: "chunked")
+            }
+        } else {
+            headers.add(name: "Content-Length", value: String(response.body.count))
+        }
         headers.add(name: "Connection", value: "close")
         let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
+        if let stream = response.stream {
+            context.flush()
+            sendFiller(stream, remaining: stream.count, chunk: ByteBuffer(repeating: stream.fill, count: stream.pause == nil ? 1 << 20 : 1 << 10), context: context)
+            return
+        }
         let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in boundContext.value.close(promise: nil) }
+    }
+
+    /// Writes the next chunk once the previous one reached the socket, so the client's reading
+    /// paces the server; stops when the client goes away.
+    private func sendFiller(_ stream: FakeComfyUI.StreamedBody, remaining: Int?, chunk: ByteBuffer, context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        if let remaining, remaining <= 0 {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            return
+        }
+        let size = min(remaining ?? chunk.readableBytes, chunk.readableBytes)
+        let next = remaining.map { $0 - size }
+        let written = context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(chunk.getSlice(at: 0, length: size)!))))
+        written.assumeIsolated().whenSuccess {
+            // Scheduled, never called directly: a write that completes at once would otherwise recurse.
+            context.eventLoop.assumeIsolated().scheduleTask(in: stream.pause.map { TimeAmount($0) } ?? .zero) {
+                self.sendFiller(stream, remaining: next, chunk: chunk, context: context)
+            }
+        }
     }
 }

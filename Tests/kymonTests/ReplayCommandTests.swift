@@ -112,7 +112,7 @@ struct ReplayCommandTests {
         let html = try KymonProcess.temporaryFile("<!doctype html>\n<p>502</p>", name: "page.json")
         let page = try await KymonProcess.run(["replay", html])
         #expect(page.status == 65)
-        #expect(page.stderr == "kymon: \(html):1:1: expected a value, found '<'\n")
+        #expect(page.stderr == "kymon: \(html):1:1: expected a value, found '<' (an HTML or XML page, not JSON)\n")
     }
 
     @Test("usage errors exit 64", arguments: [["replay"], ["replay", "--status", "bogus", "x.json"], ["replay", "--limit", "0", "x.json"], ["replay", "-", "-"], ["frobnicate"]])

@@ -48,6 +48,7 @@ extension ExecutionRecord {
             switch field {
             case 0: record.statusString = try reader.readOptionalString("\(context).status_str", maximumBytes: 64)
             case 1:
+                record = ExecutionRecord(statusString: record.statusString)  // a repeated key: the last one wins
                 try reader.forEachElement("\(context).messages") {
                     try decodeMessage(from: reader, into: &record, options: options, context: "\(context).messages[]")
                 }

@@ -13,13 +13,15 @@ enum HistoryEntry {
             recognised = recognised || field >= 0
             switch field {
             case 0: item = try reader.consumeNull() ? nil : try QueueItem.decode(from: reader)
-            case 1: try OutputFiles.decode(from: reader, into: &outputs)
+            case 1:
+                outputs = []  // a repeated key: the last one wins
+                try OutputFiles.decode(from: reader, into: &outputs)
             case 2: record = try reader.consumeNull() ? nil : try ExecutionRecord.decode(from: reader, options: options, context: "status")
             default: try reader.skipValue()
             }
         }
         guard recognised else {
-            throw reader.syntaxError("'\(id)' is not a history entry (no prompt, outputs or status); is this a ComfyUI queue, history or jobs document?", at: start)
+            throw reader.syntaxError("'\(id)' is not a history entry (expected a prompt, outputs or status member); is this a ComfyUI queue, history or jobs document?", at: start)
         }
         return info(id: id, item: item, record: record ?? ExecutionRecord(), outputs: outputs)
     }

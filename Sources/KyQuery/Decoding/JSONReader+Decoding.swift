@@ -26,8 +26,12 @@ extension JSONReader {
 
     /// Reads a millisecond timestamp, treating `null` as absent.
     func readOptionalMilliseconds(_ context: @autoclosure () -> String) throws -> Int64? {
+        _ = try peekKind()
+        let start = bytesConsumed
         guard let value = try readOptionalNumber(context()) else { return nil }
-        guard abs(value) < 9.2e15 else { throw syntaxError("timestamp out of range for \(context())") }
+        guard abs(value) < 9.2e15 else {
+            throw syntaxError("timestamp out of range for \(context()); expected milliseconds since 1970 within ±9.2e15", at: start)
+        }
         return Int64(value.rounded())
     }
 

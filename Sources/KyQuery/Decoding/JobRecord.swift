@@ -39,6 +39,7 @@ enum JobRecord {
             case 7: preview = try OutputFiles.decodeItem(from: reader)
             case 8:
                 sawOutputs = true
+                outputs = []  // a repeated key: the last one wins
                 try OutputFiles.decode(from: reader, into: &outputs)
             case 9: record = try reader.consumeNull() ? nil : try ExecutionRecord.decode(from: reader, options: options, context: "job.execution_status")
             case 10: nodeTypes = try decodeWorkflowGraph(from: reader)
@@ -54,7 +55,7 @@ enum JobRecord {
         }
         while let index = try reader.nextKey(matching: fields) { try field(index) }
 
-        guard let id else { throw reader.syntaxError("job without an id") }
+        guard let id else { throw reader.syntaxError("job without an id; expected an \"id\" member") }
         if !sawOutputs, let preview { outputs = [preview] }
         var item = QueueItem(number: priority, id: id, nodeTypes: nodeTypes, createTime: createTime)
         item.workflowID = workflowID

@@ -27,7 +27,7 @@ extension QueueItem {
         try reader.beginArray("a queue item")
         guard try reader.nextElement() else { throw reader.syntaxError("empty queue item; expected [number, prompt_id, ...]") }
         let number = try reader.readOptionalNumber("the queue number (item[0])")
-        guard try reader.nextElement() else { throw reader.syntaxError("queue item ends before its prompt_id (item[1])") }
+        guard try reader.nextElement() else { throw reader.syntaxError("queue item ends before its prompt_id (item[1]); expected [number, prompt_id, ...]") }
         var item = QueueItem(number: number, id: try reader.readIdentifier("the prompt_id (item[1])"))
         var index = 2
         while try reader.nextElement() {

@@ -78,7 +78,7 @@ extension JSONReader {
                 cursor += 1
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 guard expecting == .value else { throw failure(unexpected(byte, expecting: expecting)) }
-                guard depthCount < Self.maximumDepth else { throw failure("nesting deeper than \(Self.maximumDepth) levels") }
+                guard depthCount < Self.maximumDepth else { throw failure("nesting deeper than \(Self.maximumDepth) levels; expected at most \(Self.maximumDepth) nested arrays and objects") }
                 let isObject = byte == UInt8(ascii: "{")
                 containers[depthCount] = isObject ? 1 : 0
                 depthCount += 1

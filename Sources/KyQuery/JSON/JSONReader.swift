@@ -130,6 +130,8 @@ public final class JSONReader {
         case UInt8(ascii: "n"): return .null
         case 0xEF where bufferOffset + position == 0:
             throw syntaxError("unexpected byte order mark; expected a value")
+        case UInt8(ascii: "<") where depthCount == 0:
+            throw syntaxError("expected a value, found '<' (an HTML or XML page, not JSON)")
         default:
             throw syntaxError("expected a value, found \(describeByte(bytes[position]))")
         }
@@ -148,7 +150,7 @@ public final class JSONReader {
         let start = bytesConsumed
         try scanNumber(keep: true)
         guard let value = Double(String(decoding: scratch, as: UTF8.self)), value.isFinite else {
-            throw syntaxError("number out of range\(suffix(context()))", at: start)
+            throw syntaxError("number out of range\(suffix(context())); expected one within ±1.8e308", at: start)
         }
         return value
     }
@@ -281,7 +283,7 @@ public final class JSONReader {
 
     private func push(isObject: Bool) throws {
         guard depthCount < Self.maximumDepth else {
-            throw syntaxError("nesting deeper than \(Self.maximumDepth) levels")
+            throw syntaxError("nesting deeper than \(Self.maximumDepth) levels; expected at most \(Self.maximumDepth) nested arrays and objects")
         }
         containers[depthCount] = isObject ? 1 : 0
         depthCount += 1
@@ -376,7 +378,7 @@ public final class JSONReader {
             }
             if keep { appendKept(from: runStart, to: position, maximumBytes: maximumBytes) }
             if position == end {
-                guard try refill() else { throw syntaxError("unexpected end of input inside a string") }
+                guard try refill() else { throw syntaxError("unexpected end of input inside a string; expected its closing '\"'") }
                 continue
             }
             let byte = bytes[position]
@@ -386,7 +388,7 @@ public final class JSONReader {
                 return
             }
             if byte < 0x20 {
-                throw syntaxError("control character \(describeByte(byte)) inside a string; it must be escaped")
+                throw syntaxError("control character \(describeByte(byte)) inside a string; expected it escaped, as \\u00\(byte < 0x10 ? "0" : "")\(String(byte, radix: 16, uppercase: true))")
             }
             if byte == UInt8(ascii: "\\") {
                 position += 1
@@ -437,7 +439,7 @@ public final class JSONReader {
 
     private func scanEscape(keep: Bool, maximumBytes: Int) throws {
         let escapeStart = bytesConsumed - 1
-        guard let byte = try nextByte() else { throw syntaxError("unexpected end of input inside a string escape") }
+        guard let byte = try nextByte() else { throw syntaxError("unexpected end of input inside a string escape; expected the escaped character") }
         let decoded: UInt8
         switch byte {
         case UInt8(ascii: "\""): decoded = 0x22
@@ -455,7 +457,7 @@ public final class JSONReader {
             }
             return
         default:
-            throw syntaxError("invalid escape '\\\(describeByte(byte, quoted: false))' inside a string", at: escapeStart)
+            throw syntaxError("invalid escape '\\\(describeByte(byte, quoted: false))' inside a string; expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u", at: escapeStart)
         }
         if keep { keepByte(decoded, maximumBytes: maximumBytes) }
     }
@@ -463,17 +465,17 @@ public final class JSONReader {
     private func readUnicodeEscape(startingAt escapeStart: Int) throws -> Unicode.Scalar {
         let high = try readHexQuad()
         if (0xDC00...0xDFFF).contains(high) {
-            throw syntaxError("invalid \\u escape: lone low surrogate \\u\(String(high, radix: 16))", at: escapeStart)
+            throw syntaxError("invalid \\u escape: lone low surrogate \\u\(String(high, radix: 16)); expected a high surrogate (\\ud800-\\udbff) before it", at: escapeStart)
         }
         guard (0xD800...0xDBFF).contains(high) else {
             return Unicode.Scalar(high).unsafelyUnwrapped
         }
         guard try nextByte() == UInt8(ascii: "\\"), try nextByte() == UInt8(ascii: "u") else {
-            throw syntaxError("invalid \\u escape: lone high surrogate \\u\(String(high, radix: 16))", at: escapeStart)
+            throw syntaxError("invalid \\u escape: lone high surrogate \\u\(String(high, radix: 16)); expected a low surrogate (\\udc00-\\udfff) after it", at: escapeStart)
         }
         let low = try readHexQuad()
         guard (0xDC00...0xDFFF).contains(low) else {
-            throw syntaxError("invalid \\u escape: high surrogate not followed by a low surrogate", at: escapeStart)
+            throw syntaxError("invalid \\u escape: high surrogate \\u\(String(high, radix: 16)) not followed by a low one; expected \\udc00-\\udfff", at: escapeStart)
         }
         let value = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
         return Unicode.Scalar(value).unsafelyUnwrapped
@@ -482,7 +484,7 @@ public final class JSONReader {
     private func readHexQuad() throws -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard let byte = try nextByte() else { throw syntaxError("unexpected end of input inside a \\u escape") }
+            guard let byte = try nextByte() else { throw syntaxError("unexpected end of input inside a \\u escape; expected 4 hex digits") }
             let digit: UInt8
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
@@ -500,7 +502,7 @@ public final class JSONReader {
     /// Validates one UTF-8 encoded character starting at a byte >= 0x80.
     private func scanMultibyteCharacter(keep: Bool, maximumBytes: Int) throws {
         let start = bytesConsumed
-        func invalid() -> JSONSyntaxError { syntaxError("invalid UTF-8 inside a string", at: start) }
+        func invalid() -> JSONSyntaxError { syntaxError("invalid UTF-8 inside a string; expected UTF-8 text (or \\u escapes)", at: start) }
         guard let lead = try nextByte() else { throw invalid() }
         let count: Int
         var lower: UInt8 = 0x80
@@ -566,7 +568,7 @@ public final class JSONReader {
 
     private func scanNumberSlowly(keep: Bool) throws {
         let start = bytesConsumed
-        func malformed() -> JSONSyntaxError { syntaxError("malformed number", at: start) }
+        func malformed() -> JSONSyntaxError { syntaxError("malformed number; expected digits as in 12, -3.5 or 1e6", at: start) }
         if keep { scratch.removeAll(keepingCapacity: true) }
         var length = 0
         func peek() throws -> UInt8? {
@@ -577,7 +579,7 @@ public final class JSONReader {
             if keep {
                 length += 1
                 guard length <= Self.maximumNumberLength else {
-                    throw syntaxError("number longer than \(Self.maximumNumberLength) characters", at: start)
+                    throw syntaxError("number longer than \(Self.maximumNumberLength) characters; expected at most \(Self.maximumNumberLength)", at: start)
                 }
                 scratch.append(bytes[position])
             }

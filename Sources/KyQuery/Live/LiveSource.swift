@@ -108,6 +108,7 @@ public struct LiveSource: SnapshotSource {
         if let authorization = server.basicAuthorization { request.headers.add(name: "Authorization", value: authorization) }
         for (name, value) in extraHeaders + headers { request.headers.replaceOrAdd(name: name, value: value) }
         let deadline = NIODeadline.now() + TimeAmount(timeout)
+        let bodyDeadline = ContinuousClock.now + timeout
         logger.debug("GET \(displayURL)")
         do {
             let response = try await client.execute(request, deadline: deadline, logger: logger)
@@ -117,7 +118,7 @@ public struct LiveSource: SnapshotSource {
             if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maximumBodyBytes {
                 throw LiveSourceError(url: displayURL, reason: .bodyTooLarge(limit: maximumBodyBytes))
             }
-            let buffer = try await response.body.collect(upTo: maximumBodyBytes)
+            let buffer = try await Self.collect(response.body, upTo: maximumBodyBytes, until: bodyDeadline)
             return Array(buffer.readableBytesView)
         } catch let error as LiveSourceError {
             throw error
@@ -128,6 +129,21 @@ public struct LiveSource: SnapshotSource {
         } catch {
             if let detail = describeTLSError(error) { throw LiveSourceError(url: displayURL, reason: .tls(detail)) }
             throw LiveSourceError(url: displayURL, reason: .unreachable(describeTransportError(error)))
+        }
+    }
+
+    /// Collects `body` by `deadline`: AsyncHTTPClient's deadline ends with the response head, so a
+    /// body that never ends would otherwise hang; the transfer is cancelled when time is up.
+    private static func collect(_ body: HTTPClientResponse.Body, upTo limit: Int, until deadline: ContinuousClock.Instant) async throws -> ByteBuffer {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: limit) }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else { throw HTTPClientError.deadlineExceeded }
+            return buffer
         }
     }
 }

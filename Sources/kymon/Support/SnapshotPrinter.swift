@@ -7,16 +7,17 @@ struct SnapshotPrinter {
     let context: CommandContext
     let output: OutputOptions
 
-    /// Reads `source` and prints it; on malformed input, `jsonl` still prints what was decoded before.
+    /// Reads `source` and prints it. On malformed input, `jsonl` and `table` still print what was
+    /// decoded before the bad spot; `json` prints nothing, as a lone document would look complete.
     func run(_ source: some SnapshotSource) async throws {
         let format = context.format(output.format)
         var assembler = SnapshotAssembler()
         do {
             try await source.read(into: &assembler, options: context.decodeOptions)
         } catch {
-            if format == .jsonl, error is JSONSyntaxError {
+            if format != .json, error is JSONSyntaxError {
                 let partial = assembler.snapshot(source: source.sourceDescription, generatedAt: Timestamp.now())
-                try? StandardOutput.write(SnapshotFormatter.jsonLines(output.selection.apply(to: partial).items))
+                try? StandardOutput.write(SnapshotFormatter.format(output.selection.apply(to: partial), as: format, table: context.tableRenderer))
             }
             throw error
         }
