@@ -1,0 +1,21 @@
+import CLibFuzzer
+import Glibc
+import RocketMQ
+
+/// A name server's route reply body (standard or legacy JSON), and the queues a producer derives from it.
+func fuzzRoute(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    let body = Array(UnsafeRawBufferPointer(start: start, count: count))
+    do {
+        let route = try TopicRouteData(json: body)
+        _ = route.writableQueues()
+        _ = route.writableQueues(maxQueuesPerBroker: 4)
+    } catch let error as RocketMQError {
+        _ = "\(error)"
+    } catch {
+        fatalError("decoding threw a non-RocketMQError: \(error)")
+    }
+    return 0
+}
+
+var arguments = (count: CommandLine.argc, values: Optional(CommandLine.unsafeArgv))
+exit(LLVMFuzzerRunDriver(&arguments.count, &arguments.values, fuzzRoute))
