@@ -3,7 +3,8 @@ import PackageDescription
 
 // libFuzzer targets for kymon's parsers; scripts/fuzz builds and runs them.
 // Build: swift build -c release --package-path Fuzz -Xswiftc -sanitize=fuzzer,address
-// SwiftPM gives every executable a `main` of its own, so each target starts libFuzzer's driver itself.
+// SwiftPM gives every executable a `main` of its own, which wins over libFuzzer's, so each target
+// starts libFuzzer's driver itself (and still exports LLVMFuzzerTestOneInput, which libFuzzer's main needs).
 let package = Package(
     name: "KymonFuzz",
     platforms: [.macOS(.v14)],

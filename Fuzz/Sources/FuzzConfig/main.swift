@@ -4,7 +4,8 @@ import KyQuery
 
 /// A `config.json`, loaded as `--config` would load it and reported as `kymon config` does; the same
 /// bytes as text are also parsed as every key's environment value.
-func fuzzConfig(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzConfig(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     precondition(ftruncate(ScratchFile.descriptor, 0) == 0 && pwrite(ScratchFile.descriptor, start, count, 0) == count, "cannot write the scratch file")
     do {
         let configuration = try Configuration.load(explicitFile: ScratchFile.path, environment: [:])
@@ -21,15 +22,15 @@ func fuzzConfig(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
-/// An anonymous in-memory file, rewritten for every input, and a path that opens it.
+/// An unnamed temporary file, rewritten for every input, and a path that opens it.
 enum ScratchFile {
     static let descriptor: Int32 = {
-        let descriptor = memfd_create("kymon-fuzz-config", 0)
-        precondition(descriptor >= 0, "cannot create an in-memory file")
-        return descriptor
+        guard let file = tmpfile() else { fatalError("cannot create a temporary file") }
+        return fileno(file)
     }()
     static let path = "/proc/self/fd/\(descriptor)"
 }
 
-var arguments = (count: CommandLine.argc, values: Optional(CommandLine.unsafeArgv))
-exit(LLVMFuzzerRunDriver(&arguments.count, &arguments.values, fuzzConfig))
+var argc = CommandLine.argc
+var argv = Optional(CommandLine.unsafeArgv)
+exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzConfig))

@@ -4,7 +4,8 @@ import KyQuery
 
 /// A `/queue`, `/history` or `/api/jobs` document, read through a small buffer so refills land
 /// at many offsets, then assembled into a snapshot and written out as JSON.
-func fuzzDocument(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzDocument(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
     let reader = JSONReader(source: MemoryByteSource(bytes), documentName: "fuzz", bufferSize: 16 + count % 64)
     var assembler = SnapshotAssembler()
@@ -18,5 +19,6 @@ func fuzzDocument(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
-var arguments = (count: CommandLine.argc, values: Optional(CommandLine.unsafeArgv))
-exit(LLVMFuzzerRunDriver(&arguments.count, &arguments.values, fuzzDocument))
+var argc = CommandLine.argc
+var argv = Optional(CommandLine.unsafeArgv)
+exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzDocument))

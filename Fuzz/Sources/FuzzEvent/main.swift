@@ -3,7 +3,8 @@ import Glibc
 import KyQuery
 
 /// One ComfyUI WebSocket text message, as the watch loop hands it to the decoder.
-func fuzzEvent(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzEvent(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let frame = Array(UnsafeRawBufferPointer(start: start, count: count))
     do {
         _ = try ComfyEvent.decode(frame, name: "fuzz/ws")
@@ -13,5 +14,6 @@ func fuzzEvent(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
-var arguments = (count: CommandLine.argc, values: Optional(CommandLine.unsafeArgv))
-exit(LLVMFuzzerRunDriver(&arguments.count, &arguments.values, fuzzEvent))
+var argc = CommandLine.argc
+var argv = Optional(CommandLine.unsafeArgv)
+exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzEvent))

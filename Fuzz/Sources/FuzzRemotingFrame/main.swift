@@ -5,7 +5,8 @@ import RocketMQ
 
 /// A RocketMQ remoting byte stream: frames are decoded from the front until one is incomplete or bad,
 /// and each decoded command must survive encoding and decoding again unchanged.
-func fuzzRemotingFrame(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzRemotingFrame(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     var buffer = ByteBuffer(bytes: UnsafeRawBufferPointer(start: start, count: count))
     do {
         while let command = try RemotingCommand.decodeFrame(from: &buffer, maxFrameBytes: 1 << 16) {
@@ -20,5 +21,6 @@ func fuzzRemotingFrame(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
-var arguments = (count: CommandLine.argc, values: Optional(CommandLine.unsafeArgv))
-exit(LLVMFuzzerRunDriver(&arguments.count, &arguments.values, fuzzRemotingFrame))
+var argc = CommandLine.argc
+var argv = Optional(CommandLine.unsafeArgv)
+exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzRemotingFrame))

@@ -3,7 +3,8 @@ import Glibc
 import RocketMQ
 
 /// A name server's route reply body (standard or legacy JSON), and the queues a producer derives from it.
-func fuzzRoute(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzRoute(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let body = Array(UnsafeRawBufferPointer(start: start, count: count))
     do {
         let route = try TopicRouteData(json: body)
@@ -17,5 +18,6 @@ func fuzzRoute(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
-var arguments = (count: CommandLine.argc, values: Optional(CommandLine.unsafeArgv))
-exit(LLVMFuzzerRunDriver(&arguments.count, &arguments.values, fuzzRoute))
+var argc = CommandLine.argc
+var argv = Optional(CommandLine.unsafeArgv)
+exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzRoute))
