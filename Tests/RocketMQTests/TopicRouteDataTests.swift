@@ -57,6 +57,19 @@ struct TopicRouteDataTests {
         #expect(route.writableQueues(maxQueuesPerBroker: 4).map(\.queueId) == [0, 1, 2, 3])
     }
 
+    @Test("a hostile route (400,000,000 queues, or one broker listed again and again) yields at most maximumWritableQueues (fuzzer find)")
+    func hostileQueueCountsCapped() throws {
+        let huge = #"{"brokerDatas":[{"brokerAddrs":{"0":"127.0.0.1:10911"},"brokerName":"broker-a","cluster":"DefaultCluster"}],"filterServerTable":{},"queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":4,"topicSysFlag":0,"writeQueueNums":400000000}]}"#
+        let route = try TopicRouteData(json: Array(huge.utf8))
+        #expect(route.writableQueues().count == TopicRouteData.maximumWritableQueues)
+
+        let repeated = TopicRouteData(
+            brokerDatas: [.init(brokerName: "broker-a", cluster: "c", brokerAddrs: ["0": "10.0.0.1:10911"])],
+            queueDatas: Array(repeating: .init(brokerName: "broker-a", perm: 6, readQueueNums: 4, writeQueueNums: 1000), count: 100)
+        )
+        #expect(repeated.writableQueues().count == TopicRouteData.maximumWritableQueues)
+    }
+
     @Test("read-only queues, brokers without a master and unknown brokers give no queues")
     func unwritableQueuesSkipped() throws {
         let route = TopicRouteData(
