@@ -41,7 +41,8 @@ struct KymonProcess {
     }
 
     /// A process running `executable arguments` in `folder` (created if needed) with a minimal
-    /// environment plus `environment`, its output going to `folder/.stdout` and `folder/.stderr`.
+    /// environment, the runner's sanitizer settings and `environment`, its output going to
+    /// `folder/.stdout` and `folder/.stderr`.
     static func prepare(_ arguments: [String], executable: URL, in folder: URL, environment: [String: String]) throws -> Process {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let outURL = folder.appendingPathComponent(".stdout")
@@ -53,12 +54,19 @@ struct KymonProcess {
         process.arguments = arguments
         process.currentDirectoryURL = folder
         var base = ["PATH": "/usr/bin:/bin", "TZ": "UTC", "HOME": folder.path, "LANG": "C.UTF-8"]
+        base.merge(sanitizerOptions) { $1 }
         base.merge(environment) { $1 }
         process.environment = base
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         process.standardInput = FileHandle.nullDevice
         return process
+    }
+
+    /// The runner's sanitizer settings (scripts/sanitize), passed on so that a sanitized `kymon`
+    /// writes its reports where the runner does.
+    private static let sanitizerOptions = ProcessInfo.processInfo.environment.filter { name, _ in
+        ["ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "SWIFT_BACKTRACE"].contains(name)
     }
 
     /// Starts `process` and waits for it without blocking a thread of the cooperative pool
