@@ -50,7 +50,7 @@ struct RocketMQChannelTests {
         var script = FakeClusterScript()
         script.sendBehaviours = [.reject(code: 1, remark: "The specified topic contains illegal characters")]
         let cluster = try await FakeRocketMQCluster.start(replies: try Self.replies(), script: script)
-        let configuration = try RocketMQProducerConfiguration(nameServers: cluster.nameServerList, topic: CapturedReplies.capturedTopic, sendTimeout: .seconds(3), retries: 0)
+        let configuration = try RocketMQProducerConfiguration(nameServers: cluster.nameServerList, topic: CapturedReplies.capturedTopic, sendTimeout: .seconds(10), retries: 0)
         let channel = RocketMQChannel(configuration: configuration)
         await #expect {
             try await channel.send(ChannelMessage(body: Array("{}".utf8), tag: "snapshot"))

@@ -144,7 +144,7 @@ struct RocketMQProducerFailureTests {
         // Bound but not listening: connections are refused, and no parallel test can take the port.
         let (socket, deadAddress) = try RefusingPort.open()
         defer { close(socket) }
-        let configuration = try ProducerHarness.configuration(nameServers: deadAddress, sendTimeout: .seconds(2))
+        let configuration = try ProducerHarness.configuration(nameServers: deadAddress, sendTimeout: .seconds(10))
         let error = try await RocketMQProducer.withProducer(configuration: configuration) { producer in
             try await #require(throws: RocketMQError.self) {
                 _ = try await producer.send(body: ProducerHarness.body, tags: "status", keys: [])
