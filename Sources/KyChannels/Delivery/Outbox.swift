@@ -92,16 +92,14 @@ public actor Outbox {
         let ticket = nextTicket
         nextTicket += 1
         queue.append((ticket, message))
-        wakeUp?.resume()
-        wakeUp = nil
+        wake()
         return ticket
     }
 
     /// Takes no more messages; ``run()`` returns once the queue is empty.
     public func close() {
         closed = true
-        wakeUp?.resume()
-        wakeUp = nil
+        wake()
     }
 
     /// Delivers queued messages in order until closed and empty, or until cancelled.
@@ -158,11 +156,14 @@ public actor Outbox {
                 if !queue.isEmpty || closed || Task.isCancelled { continuation.resume() } else { wakeUp = continuation }
             }
         } onCancel: {
-            Task { await self.wakeForCancellation() }
+            // The handler runs outside the actor and cannot touch `wakeUp`; this short task hops onto
+            // the actor to resume the parked loop, which then sees the cancellation and returns.
+            Task { await self.wake() }
         }
     }
 
-    private func wakeForCancellation() {
+    /// Resumes the delivery loop if it is waiting for messages.
+    private func wake() {
         wakeUp?.resume()
         wakeUp = nil
     }
