@@ -24,15 +24,8 @@ public struct Dispatcher: Sendable {
 
     /// Delivers `message` to every route concurrently; reports come back in route order.
     public func deliver(_ message: ChannelMessage) async -> [DeliveryReport] {
-        let logger = self.logger
-        var reports = [DeliveryReport?](repeating: nil, count: routes.count)
-        await withTaskGroup(of: (Int, DeliveryReport).self) { group in
-            for (index, route) in routes.enumerated() {
-                group.addTask { (index, await Self.deliver(message, via: route, logger: logger)) }
-            }
-            for await (index, report) in group { reports[index] = report }
-        }
-        return reports.compactMap { $0 }
+        let (routes, logger) = (self.routes, self.logger)
+        return await reportsInOrder(count: routes.count) { await Self.deliver(message, via: routes[$0], logger: logger) }
     }
 
     /// Shuts every channel down.

@@ -48,13 +48,7 @@ extension Outboxes: MessageDelivery {
     /// Queues `message` for every channel and waits for each one's first outcome; a channel that is
     /// down reports its failure while the message stays queued for it.
     public func deliver(_ message: ChannelMessage) async -> [DeliveryReport] {
-        await withTaskGroup(of: (Int, DeliveryReport).self) { group in
-            for (index, outbox) in outboxes.enumerated() {
-                group.addTask { (index, await outbox.postAndWait(message)) }
-            }
-            var reports = [DeliveryReport?](repeating: nil, count: outboxes.count)
-            for await (index, report) in group { reports[index] = report }
-            return reports.compactMap { $0 }
-        }
+        let outboxes = self.outboxes
+        return await reportsInOrder(count: outboxes.count) { await outboxes[$0].postAndWait(message) }
     }
 }
