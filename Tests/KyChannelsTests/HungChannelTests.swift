@@ -13,16 +13,10 @@ import Testing
 struct HungChannelTests {
     private let message = ChannelMessage(body: Array(#"{"schema":"kymon.event/1","seq":1}"#.utf8), tag: "queued", keys: ["p-1"])
 
-    private static func replies() throws -> CapturedReplies {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("RocketMQTests/Wire/key")
-        return try CapturedReplies { name in Array(try Data(contentsOf: folder.appendingPathComponent("\(name).bin"))) }
-    }
-
     @Test("a hung webhook and a silent RocketMQ broker: the healthy channel is not delayed, and each gives up within its own timeout")
     func hungPeers() async throws {
         let hook = try await FakeComfyUI.start(routes: ["/hung": .hang])
-        let cluster = try await FakeRocketMQCluster.start(replies: try Self.replies(), script: FakeClusterScript(sendBehaviours: Array(repeating: .hang, count: 8)))
+        let cluster = try await FakeRocketMQCluster.start(replies: try CapturedReplies.fromWireCaptures(), script: FakeClusterScript(sendBehaviours: Array(repeating: .hang, count: 8)))
         try await HTTPClient.withHTTPClient { client in
             let webhookTimeout = Duration.seconds(6)
             let webhook = WebhookChannel(url: try #require(WebhookURL("\(hook.baseURL)/hung")), secret: nil, headers: [], client: client, timeout: webhookTimeout)

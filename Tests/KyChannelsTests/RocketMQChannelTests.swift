@@ -9,15 +9,9 @@ import Testing
 /// The `rocketmq` channel against the fake NameServer and broker that answer with captured 4.9.8 frames.
 @Suite("RocketMQ channel")
 struct RocketMQChannelTests {
-    private static func replies() throws -> CapturedReplies {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("RocketMQTests/Wire/key")
-        return try CapturedReplies { name in Array(try Data(contentsOf: folder.appendingPathComponent("\(name).bin"))) }
-    }
-
     @Test("a published snapshot reaches the broker with TAGS, KEYS and the exact body")
     func publishes() async throws {
-        let cluster = try await FakeRocketMQCluster.start(replies: try Self.replies())
+        let cluster = try await FakeRocketMQCluster.start(replies: try CapturedReplies.fromWireCaptures())
         do {
             let configuration = try RocketMQProducerConfiguration(nameServers: cluster.nameServerList, topic: CapturedReplies.capturedTopic, sendTimeout: .seconds(5))
             let channel = RocketMQChannel(configuration: configuration)
@@ -49,7 +43,7 @@ struct RocketMQChannelTests {
     func refusal() async throws {
         var script = FakeClusterScript()
         script.sendBehaviours = [.reject(code: 1, remark: "The specified topic contains illegal characters")]
-        let cluster = try await FakeRocketMQCluster.start(replies: try Self.replies(), script: script)
+        let cluster = try await FakeRocketMQCluster.start(replies: try CapturedReplies.fromWireCaptures(), script: script)
         let configuration = try RocketMQProducerConfiguration(nameServers: cluster.nameServerList, topic: CapturedReplies.capturedTopic, sendTimeout: .seconds(10), retries: 0)
         let channel = RocketMQChannel(configuration: configuration)
         await #expect {
