@@ -210,11 +210,6 @@ public struct Configuration: Sendable {
     public var timeoutSeconds: Double { number("timeout_seconds") ?? 10 }
     public var logLevel: String { string("log_level") ?? "warning" }
 
-    /// True when any secret has a value, so file permissions matter.
-    public var holdsSecrets: Bool {
-        ConfigKey.catalog.contains { $0.isSecret && values[$0.path]?.value != nil }
-    }
-
     // MARK: - Report
 
     /// Writes `{"config_file": ..., "<key>": {"value", "origin", "where"}, "<section>": {...}}`;
