@@ -110,25 +110,40 @@ extension JSONReader {
             case UInt8(ascii: "\""):
                 guard expecting == .value || expecting == .key else { throw failure(unexpected(byte, expecting: expecting)) }
                 cursor += 1
-                // Eight bytes at a time up to the first special byte (found from the mask), then
-                // byte by byte for the last few bytes of the buffer.
-                while cursor + 8 <= limit {
-                    let mask = Self.specialByteMask(UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self))
-                    if mask != 0 {
-                        cursor += mask.trailingZeroBitCount >> 3
-                        break
+                // Eight bytes at a time up to the first special byte (found from the mask); plain
+                // escapes are stepped over here; anything else (non-ASCII text, surrogates, a string
+                // cut by the buffer's end, an error) goes to the general scanner.
+                scanning: while true {
+                    while cursor + 8 <= limit {
+                        let mask = Self.specialByteMask(UnsafeRawPointer(base + cursor).loadUnaligned(as: UInt64.self))
+                        if mask != 0 {
+                            cursor += mask.trailingZeroBitCount >> 3
+                            break
+                        }
+                        cursor += 8
                     }
-                    cursor += 8
-                }
-                if cursor + 8 > limit {
-                    while cursor < limit, base[cursor] != UInt8(ascii: "\""), base[cursor] != UInt8(ascii: "\\"), base[cursor] >= 0x20, base[cursor] < 0x80 {
+                    if cursor + 8 > limit {
+                        while cursor < limit, base[cursor] != UInt8(ascii: "\""), base[cursor] != UInt8(ascii: "\\"), base[cursor] >= 0x20, base[cursor] < 0x80 {
+                            cursor += 1
+                        }
+                    }
+                    if cursor < limit, base[cursor] == UInt8(ascii: "\"") {
                         cursor += 1
+                        break scanning
                     }
-                }
-                if cursor < limit, base[cursor] == UInt8(ascii: "\"") {
-                    cursor += 1
-                } else {
+                    if cursor + 6 <= limit, base[cursor] == UInt8(ascii: "\\") {
+                        let escaped = base[cursor + 1]
+                        if Self.isSimpleEscape(escaped) {
+                            cursor += 2
+                            continue scanning
+                        }
+                        if escaped == UInt8(ascii: "u"), let unit = Self.hexQuad(base + cursor + 2), unit & 0xF800 != 0xD800 {
+                            cursor += 6
+                            continue scanning
+                        }
+                    }
                     try delegate { try scanStringBody(keep: false, maximumBytes: 0) }
+                    break scanning
                 }
                 if expecting == .key {
                     justOpened = false
@@ -149,7 +164,15 @@ extension JSONReader {
                 let digitsStart = end
                 while end < limit, base[end] &- UInt8(ascii: "0") < 10 { end += 1 }
                 let digits = end - digitsStart
-                if end < limit, digits > 0, digits == 1 || base[digitsStart] != UInt8(ascii: "0"),
+                var plain = digits > 0 && (digits == 1 || base[digitsStart] != UInt8(ascii: "0"))
+                // A fraction (`-12.5`), the usual non-integer in a UI workflow.
+                if plain, end < limit, base[end] == UInt8(ascii: ".") {
+                    end += 1
+                    let fractionStart = end
+                    while end < limit, base[end] &- UInt8(ascii: "0") < 10 { end += 1 }
+                    plain = end > fractionStart
+                }
+                if plain, end < limit,
                     base[end] == UInt8(ascii: ",") || base[end] == UInt8(ascii: "]") || base[end] == UInt8(ascii: "}") || base[end] == 0x20
                 {
                     cursor = end
@@ -173,6 +196,35 @@ extension JSONReader {
                 throw failure(unexpected(byte, expecting: expecting))
             }
         }
+    }
+
+    /// True for the byte after `\\` in the one-character escapes (`\\"`, `\\n`, ...).
+    @inline(__always)
+    private static func isSimpleEscape(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The value of four hex digits at `start`, or nil if any is not one.
+    @inline(__always)
+    private static func hexQuad(_ start: UnsafeMutablePointer<UInt8>) -> UInt32? {
+        var value: UInt32 = 0
+        for index in 0..<4 {
+            let byte = start[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte &- UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte &- UInt8(ascii: "a") &+ 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte &- UInt8(ascii: "A") &+ 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
     }
 
     /// The message the general reader gives for `byte` where the skipper expected something else.
