@@ -145,7 +145,7 @@ struct HostileInputTests {
         let path = Self.directory.appendingPathComponent("accepted-duplicate-keys.json").path
         var assembler = SnapshotAssembler()
         try FileSource.read(path: path, into: &assembler, options: DecodeOptions())
-        let items = assembler.snapshot(source: "t", generatedAt: 0).items
+        let items = try assembler.snapshot(source: "t", generatedAt: 0).items
         #expect(items.count == 1)
         let item = try #require(items.first)
         // The first entry failed; the second repeats status_str, outputs and messages, each pair's
@@ -189,7 +189,7 @@ struct HugeHostileInputTests {
             defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
             var assembler = SnapshotAssembler()
             try FileSource.read(path: path, into: &assembler, options: DecodeOptions())
-            return assembler.snapshot(source: "t", generatedAt: 0).items.first { $0.id == "b" }?.error?.message
+            return try assembler.snapshot(source: "t", generatedAt: 0).items.first { $0.id == "b" }?.error?.message
         }
         #expect(message?.count == 500)
 

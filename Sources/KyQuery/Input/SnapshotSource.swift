@@ -19,6 +19,6 @@ extension SnapshotSource {
     public func snapshot(options: DecodeOptions) async throws -> Snapshot {
         var assembler = SnapshotAssembler()
         try await read(into: &assembler, options: options)
-        return assembler.snapshot(source: sourceDescription, generatedAt: Timestamp.now())
+        return try assembler.snapshot(source: sourceDescription, generatedAt: Timestamp.now())
     }
 }

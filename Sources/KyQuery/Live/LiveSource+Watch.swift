@@ -14,7 +14,7 @@ extension LiveSource {
     /// `GET /queue`.
     public func readQueue(options: DecodeOptions) async throws -> QueueView {
         let assembler = try await assembled("/queue", options: options)
-        return QueueView(items: assembler.snapshot(source: "", generatedAt: 0).items, graphs: assembler.graphs)
+        return QueueView(items: try assembler.snapshot(source: "", generatedAt: 0).items, graphs: assembler.graphs)
     }
 
     /// The queue as job summaries, `GET /api/jobs?status=in_progress,pending` (ComfyUI 0.6+): ids,
@@ -34,7 +34,7 @@ extension LiveSource {
     public func readHistoryEntry(id: String, options: DecodeOptions) async throws -> PromptInfo? {
         var assembler = SnapshotAssembler()
         try await lookUp(id: id, into: &assembler, options: options)
-        return assembler.snapshot(source: "", generatedAt: 0).items.first { $0.id == id && $0.kind == .history }
+        return try assembler.snapshot(source: "", generatedAt: 0).items.first { $0.id == id && $0.kind == .history }
     }
 
     /// The ids of the newest finished jobs, `GET /api/jobs?status=completed,failed&limit=N` (ComfyUI

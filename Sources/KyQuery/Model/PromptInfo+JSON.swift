@@ -102,6 +102,14 @@ extension ErrorInfo {
 extension Snapshot {
     /// Writes the whole `kymon.snapshot/1` document; `extra` adds members such as `server`/`seq`.
     public func write(to writer: inout JSONWriter, extra: (inout JSONWriter) -> Void = { _ in }) {
+        writeOpening(to: &writer, extra: extra)
+        for item in items { item.write(to: &writer) }
+        writer.endArray()
+        writer.endObject()
+    }
+
+    /// Writes everything up to and including the `[` of `items`; the items follow.
+    func writeOpening(to writer: inout JSONWriter, extra: (inout JSONWriter) -> Void = { _ in }) {
         writer.beginObject()
         writer.key("schema")
         writer.string(Self.schema)
@@ -121,9 +129,6 @@ extension Snapshot {
         }
         writer.key("items")
         writer.beginArray()
-        for item in items { item.write(to: &writer) }
-        writer.endArray()
-        writer.endObject()
     }
 
     /// The document as compact JSON bytes.

@@ -25,4 +25,39 @@ public enum SnapshotFormatter {
         }
         return bytes
     }
+
+    /// Writes the assembler's infos as a `json` document or `jsonl` lines through `write`, in
+    /// chunks of about 64 KiB, one info at a time; `selection`'s statuses and limit apply (its id
+    /// does not: look the prompt up first). The output equals `format` of the selected snapshot.
+    public static func stream(
+        _ assembler: SnapshotAssembler, source: String, generatedAt: Int64, asDocument: Bool, selection: SnapshotSelection,
+        write: ([UInt8]) throws -> Void
+    ) throws {
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(Self.chunkSize + 4096)
+        if asDocument {
+            var opening = JSONWriter()
+            Snapshot(source: source, generatedAt: generatedAt, queue: assembler.queueCounts, items: []).writeOpening(to: &opening)
+            chunk += opening.bytes
+        }
+        var written = 0
+        let limit = selection.limit ?? .max
+        try assembler.forEachItem { item in
+            guard written < limit, selection.statuses.isEmpty || selection.statuses.contains(item.status) else { return }
+            if asDocument, written > 0 { chunk.append(UInt8(ascii: ",")) }
+            var writer = JSONWriter()
+            item.write(to: &writer)
+            chunk += writer.bytes
+            if !asDocument { chunk.append(0x0A) }
+            written += 1
+            if chunk.count >= Self.chunkSize {
+                try write(chunk)
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        if asDocument { chunk += Array("]}\n".utf8) }
+        if !chunk.isEmpty { try write(chunk) }
+    }
+
+    private static let chunkSize = 64 * 1024
 }

@@ -43,4 +43,18 @@ public struct SnapshotSelection: Sendable, Equatable {
         default: return .ambiguous(candidates.map(\.id))
         }
     }
+
+    /// `match(id:in:)` over an assembler's infos, read one at a time.
+    public static func match(id: String, in assembler: SnapshotAssembler) throws -> Match {
+        var exact: PromptInfo?
+        var candidates: [PromptInfo] = []
+        try assembler.forEachItem { info in
+            if info.id == id {
+                exact = info
+            } else if id.count >= 4, info.id.hasPrefix(id) {
+                candidates.append(info)
+            }
+        }
+        return exact.map { .found($0) } ?? match(id: id, in: candidates)
+    }
 }

@@ -27,6 +27,9 @@ extension Kymon {
         @OptionGroup var output: OutputOptions
         @OptionGroup var channels: ChannelOptions
 
+        /// Finished infos kept in memory before they go to a temporary file (about 1.5 KB each).
+        static let infosInMemory = 1024
+
         @Argument(help: ArgumentHelp("Documents to read; - for standard input.", valueName: "file"), completion: .file(extensions: ["json"]))
         var files: [String] = []
 
@@ -44,7 +47,7 @@ extension Kymon {
                 let source = FileSource(paths: files)
                 try source.checkReadable()
                 let names = ChannelName.selection(flags: channels.channels, addStdout: channels.addStdout, configuration: Configuration())
-                guard !names.isEmpty else { return try await SnapshotPrinter(context: context, output: output).run(source) }
+                guard !names.isEmpty else { return try await SnapshotPrinter(context: context, output: output).run(source, spillingAfter: Self.infosInMemory) }
                 let snapshot = output.selection.apply(to: try await source.snapshot(options: context.decodeOptions))
                 try await HTTPClient.withHTTPClient(configuration: .kymon(connectTimeout: context.configuration.timeoutSeconds)) { client in
                     try await withDispatcher(names, context: context, client: client) { dispatcher in

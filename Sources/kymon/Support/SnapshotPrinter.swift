@@ -9,31 +9,52 @@ struct SnapshotPrinter {
 
     /// Reads `source` and prints it. On malformed input, `jsonl` and `table` still print what was
     /// decoded before the bad spot; `json` prints nothing, as a lone document would look complete.
-    func run(_ source: some SnapshotSource) async throws {
+    /// With `spillingAfter`, finished infos beyond that many go to a temporary file and `json` and
+    /// `jsonl` are written one info at a time, so memory does not grow with the input.
+    func run(_ source: some SnapshotSource, spillingAfter threshold: Int? = nil) async throws {
         let format = context.format(output.format)
-        var assembler = SnapshotAssembler()
+        var assembler = threshold.map { SnapshotAssembler(spillingAfter: $0) } ?? SnapshotAssembler()
         do {
             try await source.read(into: &assembler, options: context.decodeOptions)
         } catch {
             if format != .json, error is JSONSyntaxError {
-                let partial = assembler.snapshot(source: source.sourceDescription, generatedAt: Timestamp.now())
-                try? StandardOutput.write(SnapshotFormatter.format(output.selection.apply(to: partial), as: format, table: context.tableRenderer))
+                try? print(assembler, source: source, as: format, selection: output.selection)
             }
             throw error
         }
         for warning in assembler.warnings { context.logger.warning("\(warning)") }
-        var whole = assembler.snapshot(source: source.sourceDescription, generatedAt: Timestamp.now())
-        if let id = output.id, SnapshotSelection.match(id: id, in: whole.items) == .none {
+        guard let id = output.id else { return try print(assembler, source: source, as: format, selection: output.selection) }
+
+        var match = try SnapshotSelection.match(id: id, in: assembler)
+        if match == .none {
             try await source.lookUp(id: id, into: &assembler, options: context.decodeOptions)
-            whole = assembler.snapshot(source: source.sourceDescription, generatedAt: whole.generatedAt)
+            match = try SnapshotSelection.match(id: id, in: assembler)
         }
-        let snapshot = output.selection.apply(to: whole)
-        if let id = output.id, case .ambiguous(let ids) = SnapshotSelection.match(id: id, in: whole.items) {
+        if case .ambiguous(let ids) = match {
             StandardError.write("kymon: '\(id)' matches \(ids.count) prompts (\(ids.prefix(5).joined(separator: ", "))); give more of the id\n")
             throw ExitCode.unknownPrompt
         }
+        var found: [PromptInfo] = []
+        if case .found(let item) = match { found = [item] }
+        let whole = Snapshot(source: source.sourceDescription, generatedAt: Timestamp.now(), queue: assembler.queueCounts, items: found)
+        let snapshot = SnapshotSelection(statuses: output.selection.statuses, limit: output.selection.limit).apply(to: whole)
         try StandardOutput.write(SnapshotFormatter.format(snapshot, as: format, table: context.tableRenderer))
-        if let id = output.id { throw Self.exitCode(for: snapshot.items.first, id: id) }
+        throw Self.exitCode(for: snapshot.items.first, id: id)
+    }
+
+    /// Writes everything in the assembler that `selection` keeps: `json` and `jsonl` one info at a
+    /// time, the table (which sizes its columns from every row) at once.
+    private func print(_ assembler: SnapshotAssembler, source: some SnapshotSource, as format: OutputFormat, selection: SnapshotSelection) throws {
+        let generatedAt = Timestamp.now()
+        switch format {
+        case .table:
+            let snapshot = selection.apply(to: try assembler.snapshot(source: source.sourceDescription, generatedAt: generatedAt))
+            try StandardOutput.write(SnapshotFormatter.format(snapshot, as: .table, table: context.tableRenderer))
+        case .json, .jsonl:
+            try SnapshotFormatter.stream(
+                assembler, source: source.sourceDescription, generatedAt: generatedAt, asDocument: format == .json, selection: selection
+            ) { chunk in try StandardOutput.write(chunk) }
+        }
     }
 
     private static func exitCode(for item: PromptInfo?, id: String) -> ExitCode {

@@ -36,12 +36,19 @@ enum Captures {
 
 /// Decodes documents with the streaming decoder, as `kymon replay` does.
 func decodeDocuments(_ documents: [(name: String, bytes: [UInt8])], options: DecodeOptions = DecodeOptions(), bufferSize: Int = 1 << 20) throws -> Snapshot {
-    var assembler = SnapshotAssembler()
+    try assemble(documents, options: options, bufferSize: bufferSize).snapshot(source: "test", generatedAt: 0)
+}
+
+/// The assembler after decoding `documents`; `spillingAfter` as in `SnapshotAssembler(spillingAfter:)`.
+func assemble(
+    _ documents: [(name: String, bytes: [UInt8])], options: DecodeOptions = DecodeOptions(), bufferSize: Int = 1 << 20, spillingAfter: Int? = nil
+) throws -> SnapshotAssembler {
+    var assembler = spillingAfter.map { SnapshotAssembler(spillingAfter: $0) } ?? SnapshotAssembler()
     for document in documents {
         let reader = JSONReader(source: MemoryByteSource(document.bytes), documentName: document.name, bufferSize: bufferSize)
         try DocumentDecoder.decode(from: reader, into: &assembler, options: options)
     }
-    return assembler.snapshot(source: "test", generatedAt: 0)
+    return assembler
 }
 
 /// Decodes one document given as text.

@@ -51,7 +51,7 @@ enum Streams {
         var assembler = SnapshotAssembler()
         let reader = JSONReader(bytes: try bytes(scenario, "http/" + file), documentName: file)
         try DocumentDecoder.decode(from: reader, into: &assembler)
-        return LiveSource.QueueView(items: assembler.snapshot(source: "", generatedAt: 0).items, graphs: assembler.graphs)
+        return LiveSource.QueueView(items: try assembler.snapshot(source: "", generatedAt: 0).items, graphs: assembler.graphs)
     }
 
     /// Decodes a captured history answer into its finished infos.
@@ -59,7 +59,7 @@ enum Streams {
         var assembler = SnapshotAssembler()
         let reader = JSONReader(bytes: try bytes(scenario, "http/" + file), documentName: file)
         try DocumentDecoder.decode(from: reader, into: &assembler)
-        return assembler.snapshot(source: "", generatedAt: 0).items
+        return try assembler.snapshot(source: "", generatedAt: 0).items
     }
 
     private static func lines(_ scenario: String, _ file: String) throws -> [[String: Any]] {
