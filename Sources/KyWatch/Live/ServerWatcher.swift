@@ -51,17 +51,21 @@ public struct ServerWatcher: Sendable {
     /// Watches until the task is cancelled.
     public func run() async {
         let (inputs, continuation) = AsyncStream<Input>.makeStream(bufferingPolicy: .bufferingOldest(100_000))
+        let pacer = TickPacer()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await runSocket(continuation) }
             group.addTask {
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: settings.tick)
+                    await pacer.wait(busy: settings.tick, idle: settings.idleTick)
                     continuation.yield(.tick)
                 }
             }
             group.addTask {
                 var process = WatchProcess(watcher: self)
-                for await input in inputs { await process.handle(input) }
+                for await input in inputs {
+                    await process.handle(input)
+                    pacer.setIdle(process.isIdle)
+                }
             }
             await group.next()
             group.cancelAll()

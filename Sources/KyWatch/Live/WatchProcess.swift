@@ -95,6 +95,13 @@ struct WatchProcess {
         return followup.changes
     }
 
+    /// True when the socket is up and nothing is in flight: no prompt running or pending, no queue
+    /// read or history lookup waiting, no progress held back. Then only the quiet refresh, a minute
+    /// apart, can come due. (While the socket is down, polls keep the busy pace.)
+    var isIdle: Bool {
+        socketOpen && synced && !state.hasActivePrompts && !throttle.isHolding && lookups.isEmpty && queueDirtySince == nil
+    }
+
     /// True when ``runTimers(now:)`` has something to do.
     private func timersDue(now: Int64) -> Bool {
         if !socketOpen, now >= nextPoll { return true }

@@ -21,6 +21,9 @@ public struct WatchSettings: Sendable {
     /// How often timers are checked (debounce and history retries round up to it); socket
     /// messages are handled as they come, not on ticks.
     public var tick: Duration = .milliseconds(250)
+    /// How often timers are checked while the socket is up and nothing is in flight (no prompt,
+    /// read, retry or held progress); then only the quiet refresh can come due.
+    public var idleTick: Duration = .seconds(1)
 
     public init(pollInterval: Duration, historyMaxItems: Int, pollHistoryItems: Int = 20, progressEventsPerSecond: Double = 2) {
         self.pollInterval = pollInterval
