@@ -35,10 +35,12 @@ public final class FakeComfyUI: Sendable {
             self.stream = stream
         }
 
-        /// `{"a": "` and then `bytes` of `x` (or forever when nil), made chunk by chunk as the
-        /// client reads, so even gigabytes cost the server no memory; `pause` slows the trickle.
+        /// The start of a well-formed history entry whose UI workflow holds a string of `bytes` `x`
+        /// (or one that never ends when nil), made chunk by chunk as the client reads, so even
+        /// gigabytes cost the server no memory; `pause` slows the trickle. A reader that decodes
+        /// as the body arrives finds nothing wrong until the body stops.
         public static func endlessHistory(bytes: Int? = nil, declaresLength: Bool = false, pause: Duration? = nil) -> Response {
-            let prefix = Array(#"{"a": ""#.utf8)
+            let prefix = Array(#"{"a": {"prompt": [1, "a", {}, {"extra_pnginfo": {"workflow": {"note": ""#.utf8)
             let stream = StreamedBody(fill: UInt8(ascii: "x"), count: bytes, declaresLength: declaresLength, pause: pause)
             return Response(body: prefix, stream: stream)
         }

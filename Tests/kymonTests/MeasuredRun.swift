@@ -4,8 +4,12 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs `kymon` and reports, besides its output, its peak resident memory and wall time, read
-/// with `wait4` for that one child (so tests running in parallel do not blur the figure).
+/// Runs `kymon` and reports, besides its output, its peak resident memory and wall time.
+///
+/// The peak is the child's own `VmHWM`, sampled from `/proc` while it runs. `wait4`'s `ru_maxrss`
+/// is only the fallback for a child too quick to sample: for a child started with `posix_spawn`
+/// (a vfork), the kernel also counts the test process's memory in it, which a test serving
+/// hundreds of megabytes from memory would mistake for kymon's.
 struct MeasuredRun {
     var status: Int32
     var stdout: String
@@ -40,13 +44,15 @@ struct MeasuredRun {
 
         var status: Int32 = 0
         var usage = rusage()
+        var sampledPeak: Int?
         while true {
             let reaped = wait4(pid, &status, WNOHANG, &usage)
             if reaped == pid { break }
             guard reaped == 0 else { throw SpawnFailed(code: errno) }
+            if let peak = Self.highWaterMark(of: pid) { sampledPeak = max(sampledPeak ?? 0, peak) }
             if ContinuousClock.now - start > limit { kill(pid, SIGKILL) }
             do {
-                try await Task.sleep(for: .milliseconds(20))
+                try await Task.sleep(for: .milliseconds(5))
             } catch {
                 kill(pid, SIGKILL)
                 _ = wait4(pid, &status, 0, &usage)
@@ -58,9 +64,18 @@ struct MeasuredRun {
             status: exitStatus,
             stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
-            peakMemory: usage.ru_maxrss * 1024,
+            peakMemory: sampledPeak ?? usage.ru_maxrss * 1024,
             elapsed: ContinuousClock.now - start
         )
+    }
+
+    /// `VmHWM` of a running process, in bytes; nil once it has exited (or before it has exec'd).
+    private static func highWaterMark(of pid: pid_t) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap({ Int($0) })
+        else { return nil }
+        return kilobytes * 1024
     }
 
     struct SpawnFailed: Error {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 
 /// A running ComfyUI server read over HTTP: `GET /queue` and `GET /history?max_items=N`.
@@ -42,13 +43,14 @@ public struct LiveSource: SnapshotSource {
 
     public var sourceDescription: String { server.redacted }
 
+    /// Reads `/queue` and the history window, decoding each answer as it arrives (so a history of
+    /// hundreds of megabytes costs about a megabyte of buffer), and the bridge's state beside them.
     public func read(into assembler: inout SnapshotAssembler, options: DecodeOptions) async throws {
-        async let queue = fetch("/queue")
-        async let history = fetch("/history?max_items=\(historyMaxItems)")
+        async let queue = open("/queue")
+        async let history = open("/history?max_items=\(historyMaxItems)")
         async let bridge = bridgeState()
-        let (queueBody, historyBody) = try await (queue, history)
-        try decode(queueBody, path: "/queue", into: &assembler, options: options)
-        try decode(historyBody, path: "/history?max_items=\(historyMaxItems)", into: &assembler, options: options)
+        try await decodeAsItArrives(try await queue, into: &assembler, options: options)
+        try await decodeAsItArrives(try await history, into: &assembler, options: options)
         for prompt in await bridge ?? [] {
             let graph = assembler.graphs[prompt.promptID]
             assembler.update(prompt.promptID) { info in
@@ -99,6 +101,26 @@ public struct LiveSource: SnapshotSource {
 
     /// GETs `path` and returns the body; errors name the URL without credentials.
     public func fetch(_ path: String, headers: [(name: String, value: String)] = []) async throws -> [UInt8] {
+        let opened = try await open(path, headers: headers)
+        do {
+            let buffer = try await Self.collect(opened.response.body, upTo: maximumBodyBytes, until: opened.bodyDeadline)
+            return Array(buffer.readableBytesView)
+        } catch {
+            throw mapTransportError(error, url: opened.url)
+        }
+    }
+
+    /// A response whose head arrived with status 200; its body is still to be read.
+    struct OpenResponse: Sendable {
+        let response: HTTPClientResponse
+        /// The URL without credentials, for messages and document names.
+        let url: String
+        /// When the body must be complete.
+        let bodyDeadline: ContinuousClock.Instant
+    }
+
+    /// Sends the GET and checks the head: status 200 and an acceptable announced length.
+    func open(_ path: String, headers: [(name: String, value: String)] = []) async throws -> OpenResponse {
         let displayURL = server.redacted + path
         var request = HTTPClientRequest(url: server.appending(path))
         request.method = .GET
@@ -118,17 +140,67 @@ public struct LiveSource: SnapshotSource {
             if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maximumBodyBytes {
                 throw LiveSourceError(url: displayURL, reason: .bodyTooLarge(limit: maximumBodyBytes))
             }
-            let buffer = try await Self.collect(response.body, upTo: maximumBodyBytes, until: bodyDeadline)
-            return Array(buffer.readableBytesView)
-        } catch let error as LiveSourceError {
-            throw error
-        } catch is NIOTooManyBytesError {
-            throw LiveSourceError(url: displayURL, reason: .bodyTooLarge(limit: maximumBodyBytes))
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            throw LiveSourceError(url: displayURL, reason: .timedOut(seconds: timeout.inSeconds))
+            return OpenResponse(response: response, url: displayURL, bodyDeadline: bodyDeadline)
         } catch {
-            if let detail = describeTLSError(error) { throw LiveSourceError(url: displayURL, reason: .tls(detail)) }
-            throw LiveSourceError(url: displayURL, reason: .unreachable(describeTransportError(error)))
+            throw mapTransportError(error, url: displayURL)
+        }
+    }
+
+    /// Decodes the body on a thread of its own while it arrives. Infos decoded before a failure
+    /// stay in `assembler`, as with a file.
+    func decodeAsItArrives(_ opened: OpenResponse, into assembler: inout SnapshotAssembler, options: DecodeOptions) async throws {
+        let pipe = BodyPipe(limit: maximumBodyBytes, deadline: opened.bodyDeadline)
+        let start = assembler
+        let documentName = opened.url
+        let decoded: (assembler: SnapshotAssembler, error: (any Error)?) = await withTaskGroup(of: (SnapshotAssembler, (any Error)?)?.self) { group in
+            group.addTask {
+                await pipe.feed(from: opened.response.body)
+                return nil
+            }
+            group.addTask {
+                defer { pipe.stop() }
+                do {
+                    return try await NIOThreadPool.singleton.runIfActive {
+                        var assembler = start
+                        do {
+                            try DocumentDecoder.decode(from: JSONReader(source: pipe, documentName: documentName), into: &assembler, options: options)
+                            return (assembler, nil)
+                        } catch {
+                            return (assembler, error)
+                        }
+                    }
+                } catch {
+                    return (start, error)
+                }
+            }
+            var outcome: (SnapshotAssembler, (any Error)?) = (start, nil)
+            for await result in group {
+                guard let result else { continue }
+                outcome = result
+                // The reader is done: stop waiting for the rest of the body.
+                group.cancelAll()
+            }
+            return outcome
+        }
+        assembler = decoded.assembler
+        if let error = decoded.error { throw mapTransportError(error, url: opened.url) }
+    }
+
+    /// Turns what the HTTP client or the body pipe threw into a `LiveSourceError` naming `url`;
+    /// JSON errors and `LiveSourceError`s pass through.
+    private func mapTransportError(_ error: any Error, url: String) -> any Error {
+        switch error {
+        case is LiveSourceError, is JSONSyntaxError:
+            return error
+        case is NIOTooManyBytesError, BodyPipe.Failure.tooLarge:
+            return LiveSourceError(url: url, reason: .bodyTooLarge(limit: maximumBodyBytes))
+        case BodyPipe.Failure.timedOut:
+            return LiveSourceError(url: url, reason: .timedOut(seconds: timeout.inSeconds))
+        case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout:
+            return LiveSourceError(url: url, reason: .timedOut(seconds: timeout.inSeconds))
+        default:
+            if let detail = describeTLSError(error) { return LiveSourceError(url: url, reason: .tls(detail)) }
+            return LiveSourceError(url: url, reason: .unreachable(describeTransportError(error)))
         }
     }
 
