@@ -29,6 +29,9 @@ def run(ctx):
         sample(status)
         time.sleep(5)
         settled_rss = measure.status_kib(watch.pid)
+        # What the RSS is made of: kymon's own heap and stacks (anonymous) vs the pages of its
+        # binary and libraries (file-backed, shared with every other kymon and clean).
+        settled_anon, settled_file = measure.status_kib(watch.pid, "RssAnon"), measure.status_kib(watch.pid, "RssFile")
         peak = measure.status_kib(watch.pid, "VmHWM")
         cpu1 = measure.cpu_ticks(watch.pid)
         events = sum(1 for _ in open(watch.events_path))
@@ -47,14 +50,15 @@ def run(ctx):
               "rate_achieved": round(sent / max(0.001, status.get("seconds", 0)), 0), "sender_waited_s": status.get("waited_s"),
               "completed_reported": completed, "kymon_caught_up": caught_up,
               "catch_up_seconds": round(lag, 1), "rss_kib": marks, "peak_rss_kib": peak, "max_sampled_rss_kib": max(rss_values),
-              "growth_after_25pct_kib": growth, "events_written": events, "kymon_alive": alive,
+              "growth_after_25pct_kib": growth, "settled_rss_anon_kib": settled_anon, "settled_rss_file_kib": settled_file, "events_written": events, "kymon_alive": alive,
               "cpu_seconds": None if cpu0 is None or cpu1 is None else round((cpu1 - cpu0) / measure.CLOCK_TICKS, 1), "samples": samples}
     ctx.results["memory"] = result
     print("memory: %d frames (%d prompts) at %s/s; RSS %s; peak %s; growth after 25%%: %s; caught up: %s (%.1f s after the last frame)"
           % (sent, status.get("prompts") or 0, result["rate_achieved"], ", ".join("%s %s" % (k, report.mib(v)) for k, v in marks.items()),
              report.mib(peak), report.mib(growth), caught_up, lag), flush=True)
     ctx.row("watch memory (%d frames)" % sent, "RSS start/50%/end", "%s / %s / %s" % (report.mib(marks["start"]), report.mib(marks["50%"]), report.mib(settled_rss)),
-            "", "", report.mib(peak), "growth after 25%%: %s; %s events; caught up %s" % (report.mib(growth), events, caught_up))
+            "", "", report.mib(peak), "growth after 25%%: %s; at the end %s anonymous + %s file-backed (code); %s events; caught up %s"
+            % (report.mib(growth), report.mib(settled_anon), report.mib(settled_file), events, caught_up))
     small = max(rss_values) <= 20 * 1024
     flat = growth is not None and growth <= max(1024, 0.05 * (marks["25%"] or 0))
     ctx.target("watch RSS <= 20 MiB", small, "max sampled %s, VmHWM %s" % (report.mib(max(rss_values)), report.mib(peak)))
