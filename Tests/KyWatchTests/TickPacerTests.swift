@@ -43,8 +43,9 @@ struct TickPacerTests {
         pacer.setIdle(true)
         let clock = ContinuousClock()
         let took = await clock.measure {
-            for _ in 0..<50 { await pacer.wait(busy: .seconds(60), idle: .milliseconds(1)) }
+            for _ in 0..<20 { await pacer.wait(busy: .seconds(60), idle: .milliseconds(1)) }
         }
-        #expect(took < .seconds(10))
+        // A waiter left behind would hang a wait for good; a loaded machine only slows each one.
+        #expect(took < .seconds(60))
     }
 }

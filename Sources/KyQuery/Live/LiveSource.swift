@@ -158,9 +158,14 @@ public struct LiveSource: SnapshotSource {
                 return nil
             }
             group.addTask {
+                // A thread of its own: the reader blocks while it waits for the network, and a
+                // shared pool's threads may all be busy or blocked elsewhere.
+                let thread = NIOThreadPool(numberOfThreads: 1)
+                thread.start()
                 defer { pipe.stop() }
+                let outcome: (SnapshotAssembler, (any Error)?)
                 do {
-                    return try await NIOThreadPool.singleton.runIfActive {
+                    outcome = try await thread.runIfActive {
                         var assembler = start
                         do {
                             try DocumentDecoder.decode(from: JSONReader(source: pipe, documentName: documentName), into: &assembler, options: options)
@@ -170,8 +175,10 @@ public struct LiveSource: SnapshotSource {
                         }
                     }
                 } catch {
-                    return (start, error)
+                    outcome = (start, error)
                 }
+                try? await thread.shutdownGracefully()
+                return outcome
             }
             var outcome: (SnapshotAssembler, (any Error)?) = (start, nil)
             for await result in group {
