@@ -26,7 +26,7 @@ struct PublishSignalTests {
     /// Runs `arguments` against a webhook that answers `status` after `delay`, sends SIGTERM once the
     /// first delivery is in flight, and returns the exit status, the process and the webhook's requests.
     private func terminateMidDelivery(
-        _ arguments: [String], status: Int, delay: Duration = .seconds(1.5)
+        _ arguments: [String], status: Int, delay: Duration = .seconds(3)
     ) async throws -> (Int32, RunningKymon, [FakeComfyUI.Request], Duration) {
         try await FakeComfyUI.with(routes: ["/hook": .json("{}", status: status, delay: delay)]) { server in
             let kymon = try RunningKymon(
