@@ -30,8 +30,8 @@ def parse_args(argv):
     p.add_argument("--quick", action="store_true", help="smaller data and shorter runs (about 3 minutes)")
     p.add_argument("--only", action="append", default=[], metavar="NAME",
                    help="run only this scenario (repeatable or comma-separated): " + ", ".join(SCENARIOS))
-    p.add_argument("--kymon", help="kymon binary (default .build/release/kymon, built if missing)")
-    p.add_argument("--build", action="store_true", help="run `swift build -c release` first, even if the binary exists")
+    p.add_argument("--kymon", help="kymon binary (default .build-static/release/kymon, what `make install` installs; built if missing)")
+    p.add_argument("--build", action="store_true", help="run `make build` first, even if the binary exists")
     p.add_argument("--work-dir", help="where data and results go (default .build/bench)")
     p.add_argument("--seed", type=int, default=20261129, help="seed of all generated data")
     p.add_argument("--repeat", type=int, help="timed runs of kymon/cat per measurement, median reported (default 3, --quick 2)")
@@ -100,10 +100,10 @@ def find_kymon(ctx):
     if ctx.args.kymon:
         path = os.path.abspath(ctx.args.kymon)
     else:
-        path = os.path.join(ctx.repo, ".build", "release", "kymon")
+        path = os.path.join(ctx.repo, ".build-static", "release", "kymon")
         if ctx.args.build or not os.path.exists(path):
-            print("building the release binary: swift build -c release", flush=True)
-            subprocess.run(["swift", "build", "-c", "release"], cwd=ctx.repo, check=True)
+            print("building the release binary as `make install` does: make build", flush=True)
+            subprocess.run(["make", "build"], cwd=ctx.repo, check=True)
     if not os.access(path, os.X_OK):
         sys.exit("kymon binary not found or not executable: %s" % path)
     ctx.kymon = path
