@@ -29,6 +29,24 @@ struct WatchFaultTests {
         ])
     }
 
+    @Test("an HTTP read that fails while the socket stays up is retried at the poll pace, without waiting for a message")
+    func httpFailureWithSocketUp() async throws {
+        let server = try await idleServer()
+        let harness = WatchHarness(server: server)
+        try await harness.whileWatching(try harness.makeWatcher()) {
+            try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
+            server.setRoute("/queue", FakeComfyUI.Response(status: 500, contentType: "text/plain", body: Array("busy".utf8)))
+            await server.sendText(Self.status)
+            try await harness.waitUntil("server_down") { harness.events.contains { $0.kind == .serverDown } }
+            server.setRoute("/queue", .json(Self.idleQueue))
+            // No socket message is sent: only the retry can bring it back (the quiet refresh is a minute away).
+            try await harness.waitUntil("server_up after server_down") {
+                harness.events.drop { $0.kind != .serverDown }.contains { $0.kind == .serverUp } && harness.panel?.connection == .connected
+            }
+        }
+        try await server.stop()
+    }
+
     @Test("a restarted server: down, up, and the prompts it forgot are lost, not removed")
     func restart() async throws {
         let server = try await idleServer()

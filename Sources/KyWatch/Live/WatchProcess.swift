@@ -99,12 +99,12 @@ struct WatchProcess {
     /// read or history lookup waiting, no progress held back. Then only the quiet refresh, a minute
     /// apart, can come due. (While the socket is down, polls keep the busy pace.)
     var isIdle: Bool {
-        socketOpen && synced && !state.hasActivePrompts && !throttle.isHolding && lookups.isEmpty && queueDirtySince == nil
+        socketOpen && synced && reachable != false && !state.hasActivePrompts && !throttle.isHolding && lookups.isEmpty && queueDirtySince == nil
     }
 
     /// True when ``runTimers(now:)`` has something to do.
     private func timersDue(now: Int64) -> Bool {
-        if !socketOpen, now >= nextPoll { return true }
+        if !socketOpen || reachable == false, now >= nextPoll { return true }
         if let since = queueDirtySince, now - since >= watcher.settings.queueDebounce.inMilliseconds { return true }
         if socketOpen, now - lastQueueRead >= watcher.settings.quietRefreshInterval.inMilliseconds { return true }
         return lookups.values.contains { $0.due <= now }
@@ -115,6 +115,11 @@ struct WatchProcess {
         if !socketOpen, now >= nextPoll {
             nextPoll = now + watcher.settings.pollInterval.inMilliseconds
             changes += synced ? await poll(now: now) : await resync(now: now)
+        } else if reachable == false, now >= nextPoll {
+            // The socket is up but an HTTP read failed: try again at the poll pace rather than
+            // waiting for the next status message or the quiet refresh.
+            nextPoll = now + watcher.settings.pollInterval.inMilliseconds
+            changes += synced ? await readQueue(now: now) : await resync(now: now)
         } else if let since = queueDirtySince, now - since >= watcher.settings.queueDebounce.inMilliseconds {
             changes += await readQueue(now: now)
         } else if socketOpen, now - lastQueueRead >= watcher.settings.quietRefreshInterval.inMilliseconds {
@@ -281,6 +286,7 @@ struct WatchProcess {
     }
 
     private mutating func markDown(_ error: any Error, now: Int64) {
+        nextPoll = max(nextPoll, now + watcher.settings.pollInterval.inMilliseconds)
         let reason = String(describing: error)
         view.connection = .down(reason: (error as? LiveSourceError)?.summary ?? reason)
         guard reachable != false else { return }
