@@ -40,16 +40,19 @@ public struct SnapshotAssembler: Sendable {
 
     /// Adds or replaces the info for its id.
     public mutating func add(_ info: PromptInfo, detail: Detail) {
-        let new = (info.kind == .history ? 1 : 0, detail)
+        let new = Self.rank(isHistory: info.kind == .history, detail)
         if let existing = entries[info.id] {
-            guard new >= (existing.info.kind == .history ? 1 : 0, existing.detail) else { return }
+            guard new >= Self.rank(isHistory: existing.info.kind == .history, existing.detail) else { return }
         } else if let location = spilled?.location(of: info.id) {
-            guard new >= (location.isHistory ? 1 : 0, location.detail) else { return }
+            guard new >= Self.rank(isHistory: location.isHistory, location.detail) else { return }
             spilled?.remove(info.id)
         }
         entries[info.id] = (info, detail)
         if entries.count >= nextSpillAt { spillFinished() }
     }
+
+    /// How final and detailed a record is: history beats queue, then the detail decides.
+    private static func rank(isHistory: Bool, _ detail: Detail) -> (Int, Detail) { (isHistory ? 1 : 0, detail) }
 
     /// Moves the finished infos in memory to the temporary file.
     private mutating func spillFinished() {

@@ -14,16 +14,20 @@ public enum SnapshotFormatter {
 
     /// One compact info per line.
     public static func jsonLines(_ items: [PromptInfo]) -> [UInt8] {
-        var writer = JSONWriter(reservingCapacity: items.count * 256)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(items.count * 256)
         for item in items {
-            writer = JSONWriter()
-            item.write(to: &writer)
-            bytes += writer.bytes
+            append(item, to: &bytes)
             bytes.append(0x0A)
         }
         return bytes
+    }
+
+    /// Appends `item` as compact JSON.
+    private static func append(_ item: PromptInfo, to bytes: inout [UInt8]) {
+        var writer = JSONWriter()
+        item.write(to: &writer)
+        bytes += writer.bytes
     }
 
     /// Writes the assembler's infos as a `json` document or `jsonl` lines through `write`, in
@@ -43,11 +47,9 @@ public enum SnapshotFormatter {
         var written = 0
         let limit = selection.limit ?? .max
         try assembler.forEachItem { item in
-            guard written < limit, selection.statuses.isEmpty || selection.statuses.contains(item.status) else { return }
+            guard written < limit, selection.keeps(item) else { return }
             if asDocument, written > 0 { chunk.append(UInt8(ascii: ",")) }
-            var writer = JSONWriter()
-            item.write(to: &writer)
-            chunk += writer.bytes
+            append(item, to: &chunk)
             if !asDocument { chunk.append(0x0A) }
             written += 1
             if chunk.count >= Self.chunkSize {

@@ -19,10 +19,13 @@ public struct SnapshotSelection: Sendable, Equatable {
         if let id {
             if case .found(let item) = Self.match(id: id, in: snapshot.items) { selected.items = [item] } else { selected.items = [] }
         }
-        if !statuses.isEmpty { selected.items = selected.items.filter { statuses.contains($0.status) } }
+        if !statuses.isEmpty { selected.items = selected.items.filter(keeps) }
         if let limit { selected.items = Array(selected.items.prefix(limit)) }
         return selected
     }
+
+    /// True when the statuses let `item` through (no statuses keep everything).
+    public func keeps(_ item: PromptInfo) -> Bool { statuses.isEmpty || statuses.contains(item.status) }
 
     /// What an id or prefix refers to.
     public enum Match: Sendable, Equatable {

@@ -18,12 +18,12 @@ struct SnapshotPrinter {
             try await source.read(into: &assembler, options: context.decodeOptions)
         } catch {
             if format != .json, error is JSONSyntaxError {
-                try? print(assembler, source: source, as: format, selection: output.selection)
+                try? printSelected(assembler, source: source, as: format, selection: output.selection)
             }
             throw error
         }
         for warning in assembler.warnings { context.logger.warning("\(warning)") }
-        guard let id = output.id else { return try print(assembler, source: source, as: format, selection: output.selection) }
+        guard let id = output.id else { return try printSelected(assembler, source: source, as: format, selection: output.selection) }
 
         var match = try SnapshotSelection.match(id: id, in: assembler)
         if match == .none {
@@ -44,7 +44,7 @@ struct SnapshotPrinter {
 
     /// Writes everything in the assembler that `selection` keeps: `json` and `jsonl` one info at a
     /// time, the table (which sizes its columns from every row) at once.
-    private func print(_ assembler: SnapshotAssembler, source: some SnapshotSource, as format: OutputFormat, selection: SnapshotSelection) throws {
+    private func printSelected(_ assembler: SnapshotAssembler, source: some SnapshotSource, as format: OutputFormat, selection: SnapshotSelection) throws {
         let generatedAt = Timestamp.now()
         switch format {
         case .table:
