@@ -10,7 +10,7 @@ struct LargeDocumentTests {
     static let emptyQueue = FakeComfyUI.Response.json(#"{"queue_running": [], "queue_pending": []}"#)
 
     /// A `/history` document of `entries` finished prompts, each with a UI workflow of `workflowBytes`.
-    static func history(entries: Int, workflowBytes: Int) -> [UInt8] {
+    static func history(entries: Int, workflowBytes: Int) -> String {
         let filler = String(repeating: "x", count: workflowBytes)
         var text = "{"
         for index in 0..<entries {
@@ -22,25 +22,23 @@ struct LargeDocumentTests {
             if index > 0 { text += ", " }
             text += #""\#(id)": {"prompt": [\#(index % 13), "\#(id)", {"3": {"class_type": "KSampler", "inputs": {}}}, {"extra_pnginfo": {"workflow": {"id": "w\#(index % 3)", "note": "\#(filler)"}}}, ["3"]], "outputs": {}, "status": {"status_str": "\#(index % 7 == 0 ? "error" : "success")", "completed": \#(index % 7 != 0), "messages": [["execution_start", {"prompt_id": "\#(id)", "timestamp": \#(end - 900)}], \#(outcome)]}}"#
         }
-        return Array((text + "}").utf8)
+        return text + "}"
     }
 
-    /// Writes `bytes` to a fresh temporary file.
-    static func temporaryFile(_ bytes: [UInt8]) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("kymon-large-\(UUID().uuidString).json")
-        try Data(bytes).write(to: url)
-        return url
+    /// Removes a file made by `KymonProcess.temporaryFile` with its folder.
+    static func remove(_ path: String) {
+        try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
     }
 
     @Test("snapshot decoding /history as it arrives prints what replay prints for the same bytes")
     func snapshotEqualsReplay() async throws {
         let body = Self.history(entries: 1500, workflowBytes: 1000)
-        let file = try Self.temporaryFile(body)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let routes = ["/queue": Self.emptyQueue, "/history?max_items=5000": FakeComfyUI.Response(body: body)]
+        let file = try KymonProcess.temporaryFile(body)
+        defer { Self.remove(file) }
+        let routes = ["/queue": Self.emptyQueue, "/history?max_items=5000": FakeComfyUI.Response(body: Array(body.utf8))]
         try await FakeComfyUI.with(routes: routes) { server in
             let live = try await KymonProcess.run(["snapshot", "--server", server.baseURL, "--history-max-items", "5000", "--format", "jsonl"])
-            let saved = try await KymonProcess.run(["replay", file.path, "--format", "jsonl"])
+            let saved = try await KymonProcess.run(["replay", file, "--format", "jsonl"])
             #expect(live.status == 0, "\(live.stderr)")
             #expect(saved.status == 0, "\(saved.stderr)")
             #expect(live.stdout.split(separator: "\n").count == 1500)
@@ -50,7 +48,7 @@ struct LargeDocumentTests {
 
     @Test("a 200 MB /history: snapshot's peak memory stays far below the answer's size", .enabled(if: heavyTestsEnabled))
     func hugeHistory() async throws {
-        let body = Self.history(entries: 200, workflowBytes: 1_000_000)
+        let body = Array(Self.history(entries: 200, workflowBytes: 1_000_000).utf8)
         let routes = ["/queue": Self.emptyQueue, "/history?max_items=100": FakeComfyUI.Response(body: body)]
         try await FakeComfyUI.with(routes: routes) { server in
             let run = try await MeasuredRun.run(["snapshot", "--server", server.baseURL, "--format", "jsonl", "--timeout", "120"], limit: .seconds(150))
@@ -62,14 +60,14 @@ struct LargeDocumentTests {
 
     @Test("replay of 60,000 prompts: every one printed, in order, with memory close to that of 6,000", .enabled(if: heavyTestsEnabled))
     func manyPrompts() async throws {
-        let small = try Self.temporaryFile(Self.history(entries: 6000, workflowBytes: 100))
-        let large = try Self.temporaryFile(Self.history(entries: 60000, workflowBytes: 100))
+        let small = try KymonProcess.temporaryFile(Self.history(entries: 6000, workflowBytes: 100))
+        let large = try KymonProcess.temporaryFile(Self.history(entries: 60000, workflowBytes: 100))
         defer {
-            try? FileManager.default.removeItem(at: small)
-            try? FileManager.default.removeItem(at: large)
+            Self.remove(small)
+            Self.remove(large)
         }
-        let few = try await MeasuredRun.run(["replay", small.path, "--format", "jsonl"])
-        let many = try await MeasuredRun.run(["replay", large.path, "--format", "jsonl"])
+        let few = try await MeasuredRun.run(["replay", small, "--format", "jsonl"])
+        let many = try await MeasuredRun.run(["replay", large, "--format", "jsonl"])
         #expect(few.status == 0 && many.status == 0)
         let lines = many.stdout.split(separator: "\n")
         #expect(lines.count == 60000)
