@@ -71,8 +71,8 @@ struct WatchFaultTests {
             server.setRoute("/history/A", .json("{}"))
             server.setRoute("/history/B", .json("{}"))
             server.setWebSocketRefused(false)
-            // Polling every 0.5 s plus the history retries (about 1.6 s): well within 8 s, even on a loaded machine.
-            try await harness.waitUntil("A and B lost", timeout: .seconds(8)) { harness.kinds(of: "A").last == .lost && harness.kinds(of: "B").last == .lost }
+            // Polling every 0.5 s plus the history retries (about 1.6 s): well within 20 s, even on a loaded machine.
+            try await harness.waitUntil("A and B lost", timeout: .seconds(20)) { harness.kinds(of: "A").last == .lost && harness.kinds(of: "B").last == .lost }
             try await harness.waitUntil("server_up again") { harness.events.filter { $0.kind == .serverUp }.count == 2 }
             try await harness.waitUntil("reconnected") { harness.panel?.connection == .connected }
         }
@@ -117,7 +117,7 @@ struct WatchFaultTests {
             server.setRoute("/queue", .json(Self.idleQueue))
             server.setRoute("/history?max_items=20", FakeComfyUI.Response(body: history))
             server.setRoute("/history/\(id)", FakeComfyUI.Response(body: history))
-            try await harness.waitUntil("completed while polling", timeout: .seconds(8)) { harness.kinds(of: id).last == .completed }
+            try await harness.waitUntil("completed while polling", timeout: .seconds(20)) { harness.kinds(of: id).last == .completed }
             #expect(harness.kinds(of: id).filter { $0 == .completed }.count == 1)
 
             let before = server.webSocketConnectionCount
@@ -163,11 +163,11 @@ struct WatchFaultTests {
             try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
             let first = server.webSocketConnectionCount
             server.setWebSocketsSilent(true)
-            try await harness.waitUntil("the silent socket given up", timeout: .seconds(8)) { server.webSocketConnectionCount > first }
+            try await harness.waitUntil("the silent socket given up", timeout: .seconds(20)) { server.webSocketConnectionCount > first }
             server.setWebSocketsSilent(false)
             server.setRoute("/queue", Self.queue(pending: [Self.item(1, "Z")]))
             await server.sendText(Self.status)
-            try await harness.waitUntil("Z queued", timeout: .seconds(8)) { harness.kinds(of: "Z") == [.queued] }
+            try await harness.waitUntil("Z queued", timeout: .seconds(20)) { harness.kinds(of: "Z") == [.queued] }
         }
         try await server.stop()
     }

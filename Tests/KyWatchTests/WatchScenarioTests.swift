@@ -20,7 +20,7 @@ struct WatchScenarioTests {
             try await harness.waitUntil("the first sync") { harness.panel?.connection == .connected && replay.queueReads > 0 }
             var playing = replay
             try await playing.play { reads in
-                try await harness.waitUntil("a /queue read after a status frame", timeout: .seconds(5)) { replay.queueReads > reads }
+                try await harness.waitUntil("a /queue read after a status frame", timeout: .seconds(20)) { replay.queueReads > reads }
             }
             let ids = playing.submitted
             try await harness.waitUntil("every prompt to end") {

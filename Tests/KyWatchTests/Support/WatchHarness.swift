@@ -76,8 +76,10 @@ final class WatchHarness: Sendable {
         }
     }
 
-    /// Waits until `condition` holds, checking every 20 ms; fails after `timeout`.
-    func waitUntil(_ what: String, timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
+    /// Waits until `condition` holds, checking every 20 ms; fails after `timeout`. The default only
+    /// guards against a hang: while the whole suite starts, a loaded machine can hold a watcher back
+    /// for many seconds, and that says nothing about the watcher.
+    func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () -> Bool) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while !condition() {
