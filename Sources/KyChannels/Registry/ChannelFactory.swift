@@ -8,10 +8,14 @@ public struct ChannelFactory {
     let configuration: Configuration
     let client: HTTPClient
     let logger: Logger
+    /// How the bridge channel checks an `https://` server; read from the configuration when nil.
+    let tls: UpstreamTLS?
 
-    public init(configuration: Configuration, client: HTTPClient, logger: Logger) {
+    /// `tls`, when the caller has read it already, spares a second read of `ca_file`.
+    public init(configuration: Configuration, client: HTTPClient, tls: UpstreamTLS? = nil, logger: Logger) {
         self.configuration = configuration
         self.client = client
+        self.tls = tls
         self.logger = logger
     }
 
@@ -44,7 +48,7 @@ public struct ChannelFactory {
                 eventName: configuration.string("prompt_server_channel.event_name") ?? "ky_monitor_update",
                 token: configuration.string("prompt_server_channel.token"),
                 serverHeaders: configuration.comfyUIHeaders,
-                tls: try configuration.upstreamTLS,
+                tls: try tls ?? configuration.upstreamTLS,
                 client: client,
                 timeout: policy("prompt_server_channel").timeout
             )

@@ -66,8 +66,9 @@ extension Kymon {
                     throw ValidationError("no channel selected: give --channel NAME (or --stdout), or enable a channel in the configuration")
                 }
                 try await HTTPClient.withHTTPClient(configuration: .kymon(connectTimeout: context.configuration.timeoutSeconds)) { client in
-                    let source: any SnapshotSource = from.isEmpty ? try LiveSource(context: context, client: client) : FileSource(paths: from)
-                    try await withDispatcher(names, context: context, client: client) { dispatcher in
+                    let live = from.isEmpty ? try LiveSource(context: context, client: client) : nil
+                    let source: any SnapshotSource = live ?? FileSource(paths: from)
+                    try await withDispatcher(names, context: context, client: client, tls: live?.tls) { dispatcher in
                         let options = context.decodeOptions
                         if let seconds = interval ?? (daemon ? context.configuration.frequencySeconds : nil) {
                             let outboxes = Outboxes(dispatcher: dispatcher, capacity: context.configuration.outboxSize, logger: context.logger)

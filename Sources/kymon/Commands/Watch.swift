@@ -61,7 +61,7 @@ extension Kymon {
                 if eventsOnStdout, format == .view { throw ValidationError("the stdout channel writes events to standard output; it cannot share it with --format view") }
                 let mode = format ?? (eventsOnStdout || !StandardOutput.isTerminal ? .jsonl : .view)
                 let status = try await HTTPClient.withHTTPClient(configuration: .kymon(connectTimeout: context.configuration.timeoutSeconds)) { client in
-                    try await withDispatcher(names, context: context, client: client) { dispatcher in
+                    try await withDispatcher(names, context: context, client: client, tls: tls) { dispatcher in
                         let session = WatchSession(
                             servers: servers, tls: tls, context: context, client: client, mode: mode, finishedLimit: finished,
                             dispatcher: names.isEmpty ? nil : dispatcher

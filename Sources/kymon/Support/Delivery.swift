@@ -4,8 +4,11 @@ import KyChannels
 import KyQuery
 
 /// Builds the dispatcher for the chosen channels, runs `body`, and always shuts the channels down.
-func withDispatcher<Result>(_ names: [ChannelName], context: CommandContext, client: HTTPClient, _ body: (Dispatcher) async throws -> Result) async throws -> Result {
-    let routes = try ChannelFactory(configuration: context.configuration, client: client, logger: context.logger).routes(for: names)
+/// `tls` is the upstream TLS the command has read already, if any.
+func withDispatcher<Result>(
+    _ names: [ChannelName], context: CommandContext, client: HTTPClient, tls: UpstreamTLS? = nil, _ body: (Dispatcher) async throws -> Result
+) async throws -> Result {
+    let routes = try ChannelFactory(configuration: context.configuration, client: client, tls: tls, logger: context.logger).routes(for: names)
     let dispatcher = Dispatcher(routes: routes, logger: context.logger)
     do {
         let result = try await body(dispatcher)
