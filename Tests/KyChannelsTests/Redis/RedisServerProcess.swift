@@ -26,7 +26,10 @@ final class RedisServerProcess {
 
     /// Starts a server; `password` becomes `--requirepass`, `configLines` go into its config file (ACL `user` lines).
     /// With `durable`, every write goes to an append-only file before it is acknowledged, so a killed
-    /// process keeps everything it acknowledged (the kernel has the data; fsync only matters for the OS).
+    /// process keeps everything it acknowledged (the kernel has the data; fsync only matters for the
+    /// OS). `appendfsync no` for that: under `everysec`, a slow background fsync (a loaded disk)
+    /// lets Redis put off the write for up to 2 s while it still acknowledges, and a kill then loses
+    /// what it acknowledged meanwhile (seen: 267 of 10,000 messages).
     static func start(password: String? = nil, configLines: [String] = [], durable: Bool = false) async throws -> RedisServerProcess {
         let server = try RedisServerProcess(password: password, configLines: configLines, durable: durable)
         try await server.start()
@@ -44,7 +47,7 @@ final class RedisServerProcess {
         port = try Self.freePort()
         var arguments = [
             configFile.path, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", durable ? "yes" : "no",
-            "--appendfsync", "everysec",
+            "--appendfsync", "no",
             "--daemonize", "no", "--dir", directory.path, "--logfile", directory.appendingPathComponent("redis.log").path,
         ]
         if let password { arguments += ["--requirepass", password] }
