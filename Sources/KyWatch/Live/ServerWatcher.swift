@@ -46,6 +46,8 @@ public struct ServerWatcher: Sendable {
         case frame([UInt8])
         case socketDown(String)
         case tick
+        /// The answer of a fetch run beside the loop.
+        case fetched(WatchFetch.Answer)
     }
 
     /// Watches until the task is cancelled.
@@ -61,15 +63,32 @@ public struct ServerWatcher: Sendable {
                 }
             }
             group.addTask {
-                var process = WatchProcess(watcher: self)
-                for await input in inputs {
-                    await process.handle(input)
-                    pacer.setIdle(process.isIdle)
+                // Fetches run as tasks of their own, so messages are handled while the server answers.
+                await withDiscardingTaskGroup { fetches in
+                    var process = WatchProcess(watcher: self)
+                    for await input in inputs {
+                        await process.handle(input)
+                        if let fetch = process.takeFetch() {
+                            fetches.addTask {
+                                let answer = await fetch.run(source: source, options: options)
+                                await Self.deliver(.fetched(answer), to: continuation)
+                            }
+                        }
+                        pacer.setIdle(process.isIdle)
+                    }
                 }
             }
             await group.next()
             group.cancelAll()
             continuation.finish()
+        }
+    }
+
+    /// Yields `input`, waiting while the stream's buffer is full: a fetch's answer must not be
+    /// dropped, or the loop would wait for it for good.
+    private static func deliver(_ input: Input, to continuation: AsyncStream<Input>.Continuation) async {
+        while case .dropped = continuation.yield(input) {
+            guard (try? await Task.sleep(for: .milliseconds(10))) != nil else { return }
         }
     }
 

@@ -31,6 +31,12 @@ struct WatchProcess {
     private var summariesAvailable: Bool?
     /// The view last handed to the output.
     private var shownView: ServerPanel?
+    /// A fetch planned by the last input, for the loop to start.
+    private var plannedFetch: WatchFetch?
+    /// True from planning a fetch until its answer is applied.
+    private var fetchInFlight = false
+    /// Counts queue reads made in the loop itself, so a fetch's older answer is not applied after one.
+    private var queueEpoch = 0
 
     struct Lookup {
         var attempt: Int
@@ -68,6 +74,9 @@ struct WatchProcess {
             if wasOpen || !synced { nextPoll = now }
         case .frame(let bytes):
             changes += apply(frame: bytes, now: now)
+        case .fetched(let answer):
+            fetchInFlight = false
+            changes += apply(answer, now: now)
         case .tick:
             // Idle (no timer due, nothing running, pending or held back): nothing can have changed.
             guard timersDue(now: now) || state.hasActivePrompts || throttle.isHolding else {
@@ -100,6 +109,13 @@ struct WatchProcess {
     /// apart, can come due. (While the socket is down, polls keep the busy pace.)
     var isIdle: Bool {
         socketOpen && synced && reachable != false && !state.hasActivePrompts && !throttle.isHolding && lookups.isEmpty && queueDirtySince == nil
+            && !fetchInFlight
+    }
+
+    /// The fetch the last input planned, once; the loop runs it and hands back its answer.
+    mutating func takeFetch() -> WatchFetch? {
+        defer { plannedFetch = nil }
+        return plannedFetch
     }
 
     /// True when ``runTimers(now:)`` has something to do.
@@ -112,6 +128,11 @@ struct WatchProcess {
 
     private mutating func runTimers(now: Int64) async -> [ServerState.Change] {
         var changes: [ServerState.Change] = []
+        if socketOpen, synced, reachable == true {
+            // The steady state: reads go beside the loop, one fetch at a time.
+            if !fetchInFlight { planFetch(now: now) }
+            return []
+        }
         if !socketOpen, now >= nextPoll {
             nextPoll = now + watcher.settings.pollInterval.inMilliseconds
             changes += synced ? await poll(now: now) : await resync(now: now)
@@ -130,6 +151,61 @@ struct WatchProcess {
     }
 
     // MARK: - Reads
+
+    /// Plans the steady state's due reads (a debounced or quiet-refresh `/queue`, due lookups) as
+    /// one fetch, if any is due.
+    private mutating func planFetch(now: Int64) {
+        var readsQueue = false
+        if let since = queueDirtySince, now - since >= watcher.settings.queueDebounce.inMilliseconds {
+            readsQueue = true
+        } else if now - lastQueueRead >= watcher.settings.quietRefreshInterval.inMilliseconds {
+            readsQueue = true
+        }
+        let due = lookups.filter { $0.value.due <= now }.sorted { $0.value.due < $1.value.due }.map(\.key)
+        guard readsQueue || !due.isEmpty else { return }
+        if readsQueue {
+            queueDirtySince = nil
+            lastQueueRead = now
+        }
+        plannedFetch = WatchFetch(
+            readsQueue: readsQueue, lookups: due, state: state, wantsGraphs: view.bridge == true, summariesAvailable: summariesAvailable,
+            readsRecentJobs: view.bridge == false && jobsAvailable != false, queueEpoch: queueEpoch
+        )
+        fetchInFlight = true
+    }
+
+    /// Applies a fetch's answer as the reads in the loop would have been applied. A queue answer
+    /// older than a queue read made in the loop meanwhile is dropped; history entries are facts
+    /// and always count.
+    private mutating func apply(_ answer: WatchFetch.Answer, now: Int64) -> [ServerState.Change] {
+        var changes: [ServerState.Change] = []
+        if let queue = answer.queue, answer.queueEpoch == queueEpoch {
+            summariesAvailable = answer.summariesAvailable
+            switch queue {
+            case .success(let view):
+                changes += apply(queue: view, now: now, departedAmong: answer.activeAtStart)
+                if let recent = answer.recentJobs { noteRecentJobs(recent, now: now) }
+            case .failure(let error):
+                markDown(error, now: now)
+                return changes
+            }
+        }
+        for (id, outcome) in answer.lookups {
+            guard let lookup = lookups[id] else { continue }
+            switch outcome {
+            case .entry(let info):
+                lookups[id] = nil
+                changes += state.apply(finished: info)
+            case .noEntry:
+                changes += retry(id, lookup, now: now)
+            case .failed(let error):
+                markDown(error, now: now)
+                return changes
+            }
+        }
+        if lookups.isEmpty { restartSeen = false }
+        return changes
+    }
 
     /// Start-up and after every reconnect: version, bridge, the history window, the queue.
     private mutating func resync(now: Int64) async -> [ServerState.Change] {
@@ -176,16 +252,22 @@ struct WatchProcess {
     private mutating func readQueue(now: Int64) async -> [ServerState.Change] {
         queueDirtySince = nil
         lastQueueRead = now
+        queueEpoch += 1
         do {
-            let queue = try await queueView()
-            queueKnown = true
-            markUp(now: now)
-            let (changes, departed, counterReset) = state.apply(queue: queue, now: now)
-            if counterReset { noteRestart("its queue numbers started again") }
-            for id in departed where lookups[id]?.departed != true {
-                lookups[id] = Lookup(attempt: 0, due: now, departed: true)
+            let wantsGraphs = view.bridge == true
+            let queue = try await WatchFetch.readQueue(source: source, options: options, summariesAvailable: &summariesAvailable) { summaries in
+                state.lacksDetails(summaries, wantGraphs: wantsGraphs)
             }
-            if view.bridge == false, socketOpen { await catchQuickPrompts(now: now) }
+            let changes = apply(queue: queue, now: now, departedAmong: nil)
+            if view.bridge == false, socketOpen, jobsAvailable != false {
+                let recent: Result<[String], any Error>
+                do {
+                    recent = .success(try await source.readRecentlyFinishedIDs(limit: 5, options: options))
+                } catch {
+                    recent = .failure(error)
+                }
+                noteRecentJobs(recent, now: now)
+            }
             return changes
         } catch {
             markDown(error, now: now)
@@ -193,34 +275,31 @@ struct WatchProcess {
         }
     }
 
-    /// The queue, as job summaries when the server has them (a few hundred bytes per prompt), and
-    /// from the full `/queue` (graphs and `extra_data`, often hundreds of KB per prompt) only when
-    /// the summaries leave something out; older servers always get `/queue`.
-    private mutating func queueView() async throws -> LiveSource.QueueView {
-        if summariesAvailable != false {
-            do {
-                let summaries = try await source.readQueueSummaries(options: options)
-                summariesAvailable = true
-                guard state.lacksDetails(summaries, wantGraphs: view.bridge == true) else { return summaries }
-            } catch let error as LiveSourceError where error.reason == .httpStatus(404) || error.reason == .httpStatus(400) {
-                summariesAvailable = false
-            }
+    /// Applies a queue answer; prompts it lacks are looked up. `departedAmong`, for an answer read
+    /// beside the loop, limits that to the prompts known when the read began: one first seen on
+    /// the socket meanwhile may simply be newer than the answer.
+    private mutating func apply(queue: LiveSource.QueueView, now: Int64, departedAmong: Set<String>?) -> [ServerState.Change] {
+        queueKnown = true
+        markUp(now: now)
+        let (changes, departed, counterReset) = state.apply(queue: queue, now: now)
+        if counterReset { noteRestart("its queue numbers started again") }
+        for id in departed where lookups[id]?.departed != true && departedAmong?.contains(id) != false {
+            lookups[id] = Lookup(attempt: 0, due: now, departed: true)
         }
-        return try await source.readQueue(options: options)
+        return changes
     }
 
     /// Without the bridge, a prompt that is queued and finishes between two `/queue` reads never
     /// shows in the queue: the newest finished jobs (a small summary list) reveal it.
-    private mutating func catchQuickPrompts(now: Int64) async {
-        guard jobsAvailable != false else { return }
-        do {
-            let ids = try await source.readRecentlyFinishedIDs(limit: 5, options: options)
+    private mutating func noteRecentJobs(_ recent: Result<[String], any Error>, now: Int64) {
+        switch recent {
+        case .success(let ids):
             jobsAvailable = true
             for id in ids where !state.knows(id) && lookups[id] == nil { lookups[id] = Lookup(attempt: 0, due: now, departed: false) }
-        } catch let error as LiveSourceError where error.reason == .httpStatus(404) || error.reason == .httpStatus(400) {
+        case .failure(let error as LiveSourceError) where error.isNotFound:
             logger.info("\(view.url) has no /api/jobs (before ComfyUI 0.6): prompts shorter than a /queue read can go unseen without the bridge")
             jobsAvailable = false
-        } catch {
+        case .failure(let error):
             logger.notice("reading recent jobs: \(error)")
         }
     }
@@ -236,24 +315,29 @@ struct WatchProcess {
                     changes += state.apply(finished: info)
                     continue
                 }
-            } catch let error as LiveSourceError where error.reason == .httpStatus(404) || error.reason == .httpStatus(400) {
+            } catch let error as LiveSourceError where error.isNotFound {
                 // A proxy's answer for an id it does not know (a bogus id from a garbled event): no entry, not an outage.
                 logger.debug("no history entry for \(id): \(error)")
             } catch {
                 markDown(error, now: now)
                 return changes
             }
-            let attempt = lookup.attempt + 1
-            if attempt < watcher.settings.confirmationDelays.count {
-                lookups[id] = Lookup(attempt: attempt, due: now + delay(attempt), departed: lookup.departed)
-            } else {
-                lookups[id] = nil
-                // An ended prompt still in the queue is left to the next /queue read.
-                if lookup.departed { changes += state.apply(missing: id, lost: restartSeen) }
-            }
+            changes += retry(id, lookup, now: now)
         }
         if lookups.isEmpty { restartSeen = false }
         return changes
+    }
+
+    /// No entry for `id` yet: asks again later, or gives up after the last delay.
+    private mutating func retry(_ id: String, _ lookup: Lookup, now: Int64) -> [ServerState.Change] {
+        let attempt = lookup.attempt + 1
+        if attempt < watcher.settings.confirmationDelays.count {
+            lookups[id] = Lookup(attempt: attempt, due: now + delay(attempt), departed: lookup.departed)
+            return []
+        }
+        lookups[id] = nil
+        // An ended prompt still in the queue is left to the next /queue read.
+        return lookup.departed ? state.apply(missing: id, lost: restartSeen) : []
     }
 
     private func delay(_ attempt: Int) -> Int64 {

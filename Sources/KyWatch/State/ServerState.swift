@@ -70,6 +70,9 @@ public struct ServerState: Sendable {
         }
     }
 
+    /// The prompts pending or running as far as kymon knows.
+    public var activeIDs: Set<String> { Set(active.keys) }
+
     /// Whether `id` is pending or running as far as kymon knows.
     public func isActive(_ id: String) -> Bool { active[id] != nil }
 

@@ -1,0 +1,55 @@
+import KyQuery
+import KyTestSupport
+import Testing
+
+@testable import KyWatch
+
+/// Reads of the steady state run beside the socket: a slow server does not hold messages back,
+/// and an answer older than a message does not undo what the message said.
+@Suite("Watching while a read is slow")
+struct WatchFetchTests {
+    /// A minimal queue item of ComfyUI's shape.
+    private static func item(_ number: Int, _ id: String) -> String {
+        #"[\#(number), "\#(id)", {"1": {"class_type": "EmptyImage", "inputs": {}}}, {"create_time": 1795973000000}, ["1"]]"#
+    }
+
+    private static func queue(running: [String] = [], pending: [String] = [], delay: Duration = .zero) -> FakeComfyUI.Response {
+        .json(#"{"queue_running": [\#(running.joined(separator: ","))], "queue_pending": [\#(pending.joined(separator: ","))]}"#, delay: delay)
+    }
+
+    private static let status = #"{"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 2}}}}"#
+
+    private func queueReads(_ server: FakeComfyUI) -> Int { server.requests.filter { $0.target == "/queue" }.count }
+
+    @Test("a message that arrives while /queue is slow is handled at once; the answer still counts, and a prompt it predates is not taken for gone")
+    func messagesDuringSlowRead() async throws {
+        let server = try await FakeComfyUI.start(routes: [
+            "/queue": .json(#"{"queue_running": [], "queue_pending": []}"#),
+            "/history?max_items=100": .json("{}"),
+        ])
+        let harness = WatchHarness(server: server)
+        try await harness.whileWatching(try harness.makeWatcher()) {
+            try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
+            server.setRoute("/queue", Self.queue(running: [Self.item(1, "A")]))
+            await server.sendText(Self.status)
+            try await harness.waitUntil("A started") { harness.kinds(of: "A") == [.started] }
+
+            // The next /queue answer takes 4 s and adds B; C starts on the socket meanwhile.
+            let reads = queueReads(server)
+            server.setRoute("/queue", Self.queue(running: [Self.item(1, "A")], pending: [Self.item(2, "B")], delay: .seconds(4)))
+            await server.sendText(Self.status)
+            try await harness.waitUntil("the slow /queue read") { queueReads(server) > reads }
+            await server.sendText(#"{"type": "progress", "data": {"value": 3, "max": 10, "prompt_id": "A", "node": "1"}}"#)
+            await server.sendText(#"{"type": "execution_start", "data": {"prompt_id": "C", "timestamp": 1795973001000}}"#)
+            try await harness.waitUntil("A's progress and C started") { harness.kinds(of: "A").contains(.progress) && harness.kinds(of: "C") == [.started] }
+            #expect(harness.kinds(of: "B").isEmpty, "the messages were held back until the slow answer came")
+
+            try await harness.waitUntil("B queued from the slow answer") { harness.kinds(of: "B") == [.queued] }
+            // The answer was made before C started: C is not looked up as gone, nor removed.
+            try await Task.sleep(for: .seconds(1))
+            #expect(!server.requests.contains { $0.target == "/history/C" })
+            #expect(harness.kinds(of: "C") == [.started])
+        }
+        try await server.stop()
+    }
+}
