@@ -23,8 +23,10 @@ struct WatchFetch: Sendable {
     /// What one lookup found.
     enum LookupOutcome: Sendable {
         case entry(PromptInfo)
-        /// No entry yet (or an id a proxy does not know).
+        /// No entry yet.
         case noEntry
+        /// A 404 or 400: an id the server or a proxy does not know; no entry, not an outage.
+        case unknownID(LiveSourceError)
         case failed(any Error)
     }
 
@@ -44,11 +46,7 @@ struct WatchFetch: Sendable {
         var answer = Answer(queueEpoch: queueEpoch, activeAtStart: state.activeIDs, summariesAvailable: summariesAvailable)
         if readsQueue {
             do {
-                answer.queue = .success(
-                    try await Self.readQueue(source: source, options: options, summariesAvailable: &answer.summariesAvailable) { summaries in
-                        state.lacksDetails(summaries, wantGraphs: wantsGraphs)
-                    }
-                )
+                answer.queue = .success(try await readQueue(source: source, options: options, summariesAvailable: &answer.summariesAvailable))
                 if readsRecentJobs {
                     do {
                         answer.recentJobs = .success(try await source.readRecentlyFinishedIDs(limit: 5, options: options))
@@ -69,7 +67,7 @@ struct WatchFetch: Sendable {
                     answer.lookups.append((id, .noEntry))
                 }
             } catch let error as LiveSourceError where error.isNotFound {
-                answer.lookups.append((id, .noEntry))
+                answer.lookups.append((id, .unknownID(error)))
             } catch {
                 answer.lookups.append((id, .failed(error)))
                 break
@@ -80,15 +78,13 @@ struct WatchFetch: Sendable {
 
     /// The queue, as job summaries when the server has them (a few hundred bytes per prompt), and
     /// from the full `/queue` (graphs and `extra_data`, often hundreds of KB per prompt) only when
-    /// `lacksDetails` says the summaries leave something out; older servers always get `/queue`.
-    static func readQueue(
-        source: LiveSource, options: DecodeOptions, summariesAvailable: inout Bool?, lacksDetails: (LiveSource.QueueView) -> Bool
-    ) async throws -> LiveSource.QueueView {
+    /// the summaries leave something out; older servers always get `/queue`.
+    private func readQueue(source: LiveSource, options: DecodeOptions, summariesAvailable: inout Bool?) async throws -> LiveSource.QueueView {
         if summariesAvailable != false {
             do {
                 let summaries = try await source.readQueueSummaries(options: options)
                 summariesAvailable = true
-                guard lacksDetails(summaries) else { return summaries }
+                guard state.lacksDetails(summaries, wantGraphs: wantsGraphs) else { return summaries }
             } catch let error as LiveSourceError where error.isNotFound {
                 summariesAvailable = false
             }

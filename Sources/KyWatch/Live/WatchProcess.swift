@@ -77,6 +77,7 @@ struct WatchProcess {
         case .fetched(let answer):
             fetchInFlight = false
             changes += apply(answer, now: now)
+            if lookups.isEmpty { restartSeen = false }
         case .tick:
             // Idle (no timer due, nothing running, pending or held back): nothing can have changed.
             guard timersDue(now: now) || state.hasActivePrompts || throttle.isHolding else {
@@ -121,9 +122,18 @@ struct WatchProcess {
     /// True when ``runTimers(now:)`` has something to do.
     private func timersDue(now: Int64) -> Bool {
         if !socketOpen || reachable == false, now >= nextPoll { return true }
+        return queueReadDue(now: now) || lookups.values.contains { $0.due <= now }
+    }
+
+    /// True when a `status` message's debounce has run out, or (socket up) the quiet refresh is due.
+    private func queueReadDue(now: Int64) -> Bool {
         if let since = queueDirtySince, now - since >= watcher.settings.queueDebounce.inMilliseconds { return true }
-        if socketOpen, now - lastQueueRead >= watcher.settings.quietRefreshInterval.inMilliseconds { return true }
-        return lookups.values.contains { $0.due <= now }
+        return socketOpen && now - lastQueueRead >= watcher.settings.quietRefreshInterval.inMilliseconds
+    }
+
+    /// The lookups due by `now`, soonest first.
+    private func dueLookups(now: Int64) -> [String] {
+        lookups.filter { $0.value.due <= now }.sorted { $0.value.due < $1.value.due }.map(\.key)
     }
 
     private mutating func runTimers(now: Int64) async -> [ServerState.Change] {
@@ -141,9 +151,7 @@ struct WatchProcess {
             // waiting for the next status message or the quiet refresh.
             nextPoll = now + watcher.settings.pollInterval.inMilliseconds
             changes += synced ? await readQueue(now: now) : await resync(now: now)
-        } else if let since = queueDirtySince, now - since >= watcher.settings.queueDebounce.inMilliseconds {
-            changes += await readQueue(now: now)
-        } else if socketOpen, now - lastQueueRead >= watcher.settings.quietRefreshInterval.inMilliseconds {
+        } else if queueReadDue(now: now) {
             changes += await readQueue(now: now)
         }
         changes += await runLookups(now: now)
@@ -155,28 +163,27 @@ struct WatchProcess {
     /// Plans the steady state's due reads (a debounced or quiet-refresh `/queue`, due lookups) as
     /// one fetch, if any is due.
     private mutating func planFetch(now: Int64) {
-        var readsQueue = false
-        if let since = queueDirtySince, now - since >= watcher.settings.queueDebounce.inMilliseconds {
-            readsQueue = true
-        } else if now - lastQueueRead >= watcher.settings.quietRefreshInterval.inMilliseconds {
-            readsQueue = true
-        }
-        let due = lookups.filter { $0.value.due <= now }.sorted { $0.value.due < $1.value.due }.map(\.key)
+        let readsQueue = queueReadDue(now: now)
+        let due = dueLookups(now: now)
         guard readsQueue || !due.isEmpty else { return }
         if readsQueue {
             queueDirtySince = nil
             lastQueueRead = now
         }
-        plannedFetch = WatchFetch(
-            readsQueue: readsQueue, lookups: due, state: state, wantsGraphs: view.bridge == true, summariesAvailable: summariesAvailable,
-            readsRecentJobs: view.bridge == false && jobsAvailable != false, queueEpoch: queueEpoch
-        )
+        plannedFetch = fetch(readsQueue: readsQueue, lookups: due)
         fetchInFlight = true
     }
 
-    /// Applies a fetch's answer as the reads in the loop would have been applied. A queue answer
-    /// older than a queue read made in the loop meanwhile is dropped; history entries are facts
-    /// and always count.
+    /// A fetch of the queue (with `readsQueue`) and of `lookups`, judged on the state as it is now.
+    private func fetch(readsQueue: Bool, lookups: [String]) -> WatchFetch {
+        WatchFetch(
+            readsQueue: readsQueue, lookups: lookups, state: state, wantsGraphs: view.bridge == true, summariesAvailable: summariesAvailable,
+            readsRecentJobs: view.bridge == false && socketOpen && jobsAvailable != false, queueEpoch: queueEpoch
+        )
+    }
+
+    /// Applies a fetch's answer, whether it ran beside the loop or in it. A queue answer older than
+    /// a queue read made in the loop meanwhile is dropped; history entries are facts and always count.
     private mutating func apply(_ answer: WatchFetch.Answer, now: Int64) -> [ServerState.Change] {
         var changes: [ServerState.Change] = []
         if let queue = answer.queue, answer.queueEpoch == queueEpoch {
@@ -198,12 +205,15 @@ struct WatchProcess {
                 changes += state.apply(finished: info)
             case .noEntry:
                 changes += retry(id, lookup, now: now)
+            case .unknownID(let error):
+                // A proxy's answer for an id it does not know (a bogus id from a garbled event): no entry, not an outage.
+                logger.debug("no history entry for \(id): \(error)")
+                changes += retry(id, lookup, now: now)
             case .failed(let error):
                 markDown(error, now: now)
                 return changes
             }
         }
-        if lookups.isEmpty { restartSeen = false }
         return changes
     }
 
@@ -249,41 +259,24 @@ struct WatchProcess {
         }
     }
 
+    /// Reads the queue in the loop (polling, retrying, re-syncing); an answer of a fetch beside the
+    /// loop that is still out becomes stale.
     private mutating func readQueue(now: Int64) async -> [ServerState.Change] {
         queueDirtySince = nil
         lastQueueRead = now
         queueEpoch += 1
-        do {
-            let wantsGraphs = view.bridge == true
-            let queue = try await WatchFetch.readQueue(source: source, options: options, summariesAvailable: &summariesAvailable) { summaries in
-                state.lacksDetails(summaries, wantGraphs: wantsGraphs)
-            }
-            let changes = apply(queue: queue, now: now, departedAmong: nil)
-            if view.bridge == false, socketOpen, jobsAvailable != false {
-                let recent: Result<[String], any Error>
-                do {
-                    recent = .success(try await source.readRecentlyFinishedIDs(limit: 5, options: options))
-                } catch {
-                    recent = .failure(error)
-                }
-                noteRecentJobs(recent, now: now)
-            }
-            return changes
-        } catch {
-            markDown(error, now: now)
-            return []
-        }
+        return apply(await fetch(readsQueue: true, lookups: []).run(source: source, options: options), now: now)
     }
 
-    /// Applies a queue answer; prompts it lacks are looked up. `departedAmong`, for an answer read
-    /// beside the loop, limits that to the prompts known when the read began: one first seen on
-    /// the socket meanwhile may simply be newer than the answer.
-    private mutating func apply(queue: LiveSource.QueueView, now: Int64, departedAmong: Set<String>?) -> [ServerState.Change] {
+    /// Applies a queue answer; prompts it lacks are looked up, but only among `departedAmong`, the
+    /// prompts known when the read began: one first seen on the socket meanwhile may simply be
+    /// newer than the answer.
+    private mutating func apply(queue: LiveSource.QueueView, now: Int64, departedAmong: Set<String>) -> [ServerState.Change] {
         queueKnown = true
         markUp(now: now)
         let (changes, departed, counterReset) = state.apply(queue: queue, now: now)
         if counterReset { noteRestart("its queue numbers started again") }
-        for id in departed where lookups[id]?.departed != true && departedAmong?.contains(id) != false {
+        for id in departed where lookups[id]?.departed != true && departedAmong.contains(id) {
             lookups[id] = Lookup(attempt: 0, due: now, departed: true)
         }
         return changes
@@ -307,23 +300,7 @@ struct WatchProcess {
     /// Asks `/history/{id}` for prompts that ended or left the queue, retrying briefly since the
     /// entry is written just after the prompt's last event.
     private mutating func runLookups(now: Int64) async -> [ServerState.Change] {
-        var changes: [ServerState.Change] = []
-        for (id, lookup) in lookups.sorted(by: { $0.value.due < $1.value.due }) where lookup.due <= now {
-            do {
-                if let info = try await source.readHistoryEntry(id: id, options: options) {
-                    lookups[id] = nil
-                    changes += state.apply(finished: info)
-                    continue
-                }
-            } catch let error as LiveSourceError where error.isNotFound {
-                // A proxy's answer for an id it does not know (a bogus id from a garbled event): no entry, not an outage.
-                logger.debug("no history entry for \(id): \(error)")
-            } catch {
-                markDown(error, now: now)
-                return changes
-            }
-            changes += retry(id, lookup, now: now)
-        }
+        let changes = apply(await fetch(readsQueue: false, lookups: dueLookups(now: now)).run(source: source, options: options), now: now)
         if lookups.isEmpty { restartSeen = false }
         return changes
     }
