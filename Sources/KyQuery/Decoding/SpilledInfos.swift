@@ -14,7 +14,6 @@ struct SpilledInfos: Sendable {
         var detail: SnapshotAssembler.Detail
         var isHistory: Bool
 
-        var endTime: Int64? { endTimeOrMin == .min ? nil : endTimeOrMin }
         var number: Double? { numberOrNaN.isNaN ? nil : numberOrNaN }
     }
 

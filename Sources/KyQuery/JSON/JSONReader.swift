@@ -486,18 +486,24 @@ public final class JSONReader {
         var value: UInt32 = 0
         for _ in 0..<4 {
             guard let byte = try nextByte() else { throw syntaxError("unexpected end of input inside a \\u escape; expected 4 hex digits") }
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default:
+            guard let digit = Self.hexDigitValue(byte) else {
                 position -= 1
                 throw syntaxError("invalid \\u escape: \(describeByte(byte)) is not a hex digit")
             }
             value = value << 4 | UInt32(digit)
         }
         return value
+    }
+
+    /// The value of a hex digit (either case), or nil for any other byte.
+    @inline(__always)
+    static func hexDigitValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte &- UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte &- UInt8(ascii: "a") &+ 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte &- UInt8(ascii: "A") &+ 10
+        default: return nil
+        }
     }
 
     /// Validates one UTF-8 encoded character starting at a byte >= 0x80.
