@@ -7,22 +7,9 @@ import Testing
 /// Restarts, dropped and silent sockets: the watcher recovers and says what happened.
 @Suite("Watching through faults")
 struct WatchFaultTests {
-    private static let idleQueue = #"{"queue_running": [], "queue_pending": []}"#
-
-    /// A minimal queue item of ComfyUI's shape.
-    private static func item(_ number: Int, _ id: String) -> String {
-        #"[\#(number), "\#(id)", {"1": {"class_type": "EmptyImage", "inputs": {}}}, {"create_time": 1795973000000}, ["1"]]"#
-    }
-
-    private static func queue(running: [String] = [], pending: [String] = []) -> FakeComfyUI.Response {
-        .json(#"{"queue_running": [\#(running.joined(separator: ","))], "queue_pending": [\#(pending.joined(separator: ","))]}"#)
-    }
-
-    private static let status = #"{"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 2}}}}"#
-
     private func idleServer() async throws -> FakeComfyUI {
         try await FakeComfyUI.start(routes: [
-            "/queue": .json(Self.idleQueue),
+            "/queue": .json(QueueDocuments.idle),
             "/history?max_items=100": .json("{}"),
             "/history?max_items=20": .json("{}"),
             "/system_stats": FakeComfyUI.Response(body: try Streams.bytes("s00-idle-baseline", "http/05-system-stats.json")),
@@ -36,9 +23,9 @@ struct WatchFaultTests {
         try await harness.whileWatching(try harness.makeWatcher()) {
             try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
             server.setRoute("/queue", FakeComfyUI.Response(status: 500, contentType: "text/plain", body: Array("busy".utf8)))
-            await server.sendText(Self.status)
+            await server.sendText(QueueDocuments.status)
             try await harness.waitUntil("server_down") { harness.events.contains { $0.kind == .serverDown } }
-            server.setRoute("/queue", .json(Self.idleQueue))
+            server.setRoute("/queue", .json(QueueDocuments.idle))
             // No socket message is sent: only the retry can bring it back (the quiet refresh is a minute away).
             try await harness.waitUntil("server_up after server_down") {
                 harness.events.drop { $0.kind != .serverDown }.contains { $0.kind == .serverUp } && harness.panel?.connection == .connected
@@ -53,8 +40,8 @@ struct WatchFaultTests {
         let harness = WatchHarness(server: server)
         try await harness.whileWatching(try harness.makeWatcher()) {
             try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
-            server.setRoute("/queue", Self.queue(running: [Self.item(5, "A")], pending: [Self.item(6, "B")]))
-            await server.sendText(Self.status)
+            server.setRoute("/queue", QueueDocuments.queue(running: [QueueDocuments.item(5, "A")], pending: [QueueDocuments.item(6, "B")]))
+            await server.sendText(QueueDocuments.status)
             try await harness.waitUntil("A started and B queued") { harness.kinds(of: "A") == [.started] && harness.kinds(of: "B") == [.queued] }
 
             server.setWebSocketRefused(true)
@@ -67,7 +54,7 @@ struct WatchFaultTests {
                 Issue.record("the panel should say the server is down")
             }
 
-            server.setRoute("/queue", .json(Self.idleQueue))
+            server.setRoute("/queue", .json(QueueDocuments.idle))
             server.setRoute("/history/A", .json("{}"))
             server.setRoute("/history/B", .json("{}"))
             server.setWebSocketRefused(false)
@@ -85,12 +72,12 @@ struct WatchFaultTests {
         let harness = WatchHarness(server: server)
         try await harness.whileWatching(try harness.makeWatcher()) {
             try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
-            server.setRoute("/queue", Self.queue(pending: [Self.item(40, "A")]))
-            await server.sendText(Self.status)
+            server.setRoute("/queue", QueueDocuments.queue(pending: [QueueDocuments.item(40, "A")]))
+            await server.sendText(QueueDocuments.status)
             try await harness.waitUntil("A queued") { harness.kinds(of: "A") == [.queued] }
             server.setRoute("/history/A", .json("{}"))
-            server.setRoute("/queue", Self.queue(pending: [Self.item(0, "C")]))
-            await server.sendText(Self.status)
+            server.setRoute("/queue", QueueDocuments.queue(pending: [QueueDocuments.item(0, "C")]))
+            await server.sendText(QueueDocuments.status)
             try await harness.waitUntil("A lost, C queued") { harness.kinds(of: "A").last == .lost && harness.kinds(of: "C") == [.queued] }
         }
         try await server.stop()
@@ -104,8 +91,8 @@ struct WatchFaultTests {
         let id = "927bc2bd-18d6-4b6b-8c28-24c1bcf35d81"
         try await harness.whileWatching(try harness.makeWatcher()) {
             try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
-            server.setRoute("/queue", Self.queue(running: [Self.item(3, id)]))
-            await server.sendText(Self.status)
+            server.setRoute("/queue", QueueDocuments.queue(running: [QueueDocuments.item(3, id)]))
+            await server.sendText(QueueDocuments.status)
             try await harness.waitUntil("started") { harness.kinds(of: id) == [.started] }
 
             server.setWebSocketRefused(true)
@@ -114,7 +101,7 @@ struct WatchFaultTests {
                 if case .polling? = harness.panel?.connection { return true }
                 return false
             }
-            server.setRoute("/queue", .json(Self.idleQueue))
+            server.setRoute("/queue", .json(QueueDocuments.idle))
             server.setRoute("/history?max_items=20", FakeComfyUI.Response(body: history))
             server.setRoute("/history/\(id)", FakeComfyUI.Response(body: history))
             try await harness.waitUntil("completed while polling", timeout: .seconds(20)) { harness.kinds(of: id).last == .completed }
@@ -146,8 +133,8 @@ struct WatchFaultTests {
             for text in garbage { await server.sendText(text) }
             await server.sendBinary([0xDE, 0xAD, 0xBE, 0xEF])
             await server.sendBinary(Array(repeating: 0xFF, count: 64 * 1024))
-            server.setRoute("/queue", Self.queue(pending: [Self.item(1, "G")]))
-            await server.sendText(Self.status)
+            server.setRoute("/queue", QueueDocuments.queue(pending: [QueueDocuments.item(1, "G")]))
+            await server.sendText(QueueDocuments.status)
             try await harness.waitUntil("G queued after the garbage") { harness.kinds(of: "G") == [.queued] }
             #expect(server.webSocketConnectionCount == connections, "garbage does not cost the connection")
             #expect(harness.panel?.connection == .connected, "requests: \(server.requests.map(\.target))")
@@ -165,8 +152,8 @@ struct WatchFaultTests {
             server.setWebSocketsSilent(true)
             try await harness.waitUntil("the silent socket given up", timeout: .seconds(20)) { server.webSocketConnectionCount > first }
             server.setWebSocketsSilent(false)
-            server.setRoute("/queue", Self.queue(pending: [Self.item(1, "Z")]))
-            await server.sendText(Self.status)
+            server.setRoute("/queue", QueueDocuments.queue(pending: [QueueDocuments.item(1, "Z")]))
+            await server.sendText(QueueDocuments.status)
             try await harness.waitUntil("Z queued", timeout: .seconds(20)) { harness.kinds(of: "Z") == [.queued] }
         }
         try await server.stop()

@@ -8,36 +8,25 @@ import Testing
 /// and an answer older than a message does not undo what the message said.
 @Suite("Watching while a read is slow")
 struct WatchFetchTests {
-    /// A minimal queue item of ComfyUI's shape.
-    private static func item(_ number: Int, _ id: String) -> String {
-        #"[\#(number), "\#(id)", {"1": {"class_type": "EmptyImage", "inputs": {}}}, {"create_time": 1795973000000}, ["1"]]"#
-    }
-
-    private static func queue(running: [String] = [], pending: [String] = [], delay: Duration = .zero) -> FakeComfyUI.Response {
-        .json(#"{"queue_running": [\#(running.joined(separator: ","))], "queue_pending": [\#(pending.joined(separator: ","))]}"#, delay: delay)
-    }
-
-    private static let status = #"{"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 2}}}}"#
-
     private func queueReads(_ server: FakeComfyUI) -> Int { server.requests.filter { $0.target == "/queue" }.count }
 
     @Test("a message that arrives while /queue is slow is handled at once; the answer still counts, and a prompt it predates is not taken for gone")
     func messagesDuringSlowRead() async throws {
         let server = try await FakeComfyUI.start(routes: [
-            "/queue": .json(#"{"queue_running": [], "queue_pending": []}"#),
+            "/queue": .json(QueueDocuments.idle),
             "/history?max_items=100": .json("{}"),
         ])
         let harness = WatchHarness(server: server)
         try await harness.whileWatching(try harness.makeWatcher()) {
             try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
-            server.setRoute("/queue", Self.queue(running: [Self.item(1, "A")]))
-            await server.sendText(Self.status)
+            server.setRoute("/queue", QueueDocuments.queue(running: [QueueDocuments.item(1, "A")]))
+            await server.sendText(QueueDocuments.status)
             try await harness.waitUntil("A started") { harness.kinds(of: "A") == [.started] }
 
             // The next /queue answer takes 4 s and adds B; C starts on the socket meanwhile.
             let reads = queueReads(server)
-            server.setRoute("/queue", Self.queue(running: [Self.item(1, "A")], pending: [Self.item(2, "B")], delay: .seconds(4)))
-            await server.sendText(Self.status)
+            server.setRoute("/queue", QueueDocuments.queue(running: [QueueDocuments.item(1, "A")], pending: [QueueDocuments.item(2, "B")], delay: .seconds(4)))
+            await server.sendText(QueueDocuments.status)
             try await harness.waitUntil("the slow /queue read") { queueReads(server) > reads }
             await server.sendText(#"{"type": "progress", "data": {"value": 3, "max": 10, "prompt_id": "A", "node": "1"}}"#)
             await server.sendText(#"{"type": "execution_start", "data": {"prompt_id": "C", "timestamp": 1795973001000}}"#)
