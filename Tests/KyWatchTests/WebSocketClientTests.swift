@@ -136,10 +136,14 @@ struct WebSocketClientTests {
 
     @Test("pongs keep a quiet socket alive; pings are masked, or the server would close")
     func pongsKeepAlive() async throws {
+        // A 3 s silence limit, not 1 s: CPU-bound tests beside this one once held the pinger back
+        // for over a second in a full run. The socket must still outlive the limit 2.5 times over.
+        var configuration = Self.quick
+        configuration.silenceTimeout = .seconds(3)
         try await FakeComfyUI.with(routes: [:]) { server in
-            let (outcome, _) = try await session(endpoint(server)) { messages in
+            let (outcome, _) = try await session(endpoint(server), configuration: configuration) { messages in
                 _ = await messages.next()
-                try await Task.sleep(for: .milliseconds(2500))
+                try await Task.sleep(for: .milliseconds(7500))
                 #expect(server.webSocketClientIDs == ["kymon-test"])
                 await server.closeWebSockets()
             }
