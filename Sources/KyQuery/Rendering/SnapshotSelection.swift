@@ -37,27 +37,46 @@ public struct SnapshotSelection: Sendable, Equatable {
 
     /// The item with exactly this id, else the only one whose id starts with it (4+ characters).
     public static func match(id: String, in items: [PromptInfo]) -> Match {
-        if let exact = items.first(where: { $0.id == id }) { return .found(exact) }
-        guard id.count >= 4 else { return .none }
-        let candidates = items.filter { $0.id.hasPrefix(id) }
-        switch candidates.count {
-        case 0: return .none
-        case 1: return .found(candidates[0])
-        default: return .ambiguous(candidates.map(\.id))
-        }
+        var matcher = Matcher(id: id)
+        for item in items { matcher.consider(item) }
+        return matcher.match
     }
 
     /// `match(id:in:)` over an assembler's infos, read one at a time.
     public static func match(id: String, in assembler: SnapshotAssembler) throws -> Match {
+        var matcher = Matcher(id: id)
+        try assembler.forEachItem { matcher.consider($0) }
+        return matcher.match
+    }
+
+    /// Gathers what an id or prefix refers to from infos seen one at a time.
+    private struct Matcher {
+        let id: String
+        /// Prefixes of fewer than 4 characters match nothing.
+        let matchesPrefixes: Bool
         var exact: PromptInfo?
         var candidates: [PromptInfo] = []
-        try assembler.forEachItem { info in
+
+        init(id: String) {
+            self.id = id
+            matchesPrefixes = id.count >= 4
+        }
+
+        mutating func consider(_ info: PromptInfo) {
             if info.id == id {
-                exact = info
-            } else if id.count >= 4, info.id.hasPrefix(id) {
+                exact = exact ?? info
+            } else if matchesPrefixes, info.id.hasPrefix(id) {
                 candidates.append(info)
             }
         }
-        return exact.map { .found($0) } ?? match(id: id, in: candidates)
+
+        var match: Match {
+            if let exact { return .found(exact) }
+            switch candidates.count {
+            case 0: return .none
+            case 1: return .found(candidates[0])
+            default: return .ambiguous(candidates.map(\.id))
+            }
+        }
     }
 }
