@@ -89,20 +89,17 @@ private struct RecordWriter {
         }
     }
 
-    mutating func optionalString(_ value: String?) {
+    /// A presence byte, then the value if there is one.
+    private mutating func optional<Value>(_ value: Value?, _ write: (inout RecordWriter, Value) -> Void) {
         byte(value == nil ? 0 : 1)
-        if let value { string(value) }
+        if let value { write(&self, value) }
     }
 
-    mutating func optionalDouble(_ value: Double?) {
-        byte(value == nil ? 0 : 1)
-        if let value { word(value.bitPattern) }
-    }
+    mutating func optionalString(_ value: String?) { optional(value) { $0.string($1) } }
 
-    mutating func optionalInteger(_ value: Int64?) {
-        byte(value == nil ? 0 : 1)
-        if let value { word(UInt64(bitPattern: value)) }
-    }
+    mutating func optionalDouble(_ value: Double?) { optional(value) { $0.word($1.bitPattern) } }
+
+    mutating func optionalInteger(_ value: Int64?) { optional(value) { $0.word(UInt64(bitPattern: $1)) } }
 
     mutating func strings(_ values: [String]) {
         withUnsafeBytes(of: UInt32(values.count).littleEndian) { bytes.append(contentsOf: $0) }
@@ -144,23 +141,18 @@ private struct RecordReader {
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]), as: UTF8.self)
     }
 
-    mutating func optionalString() -> String?? {
+    /// A presence byte, then the value if there is one.
+    private mutating func optional<Value>(_ read: (inout RecordReader) -> Value?) -> Value?? {
         guard let present = byte() else { return nil }
         guard present == 1 else { return .some(nil) }
-        return string().map { .some($0) }
+        return read(&self).map { .some($0) }
     }
 
-    mutating func optionalDouble() -> Double?? {
-        guard let present = byte() else { return nil }
-        guard present == 1 else { return .some(nil) }
-        return word().map { .some(Double(bitPattern: $0)) }
-    }
+    mutating func optionalString() -> String?? { optional { $0.string() } }
 
-    mutating func optionalInteger() -> Int64?? {
-        guard let present = byte() else { return nil }
-        guard present == 1 else { return .some(nil) }
-        return word().map { .some(Int64(bitPattern: $0)) }
-    }
+    mutating func optionalDouble() -> Double?? { optional { $0.word().map(Double.init(bitPattern:)) } }
+
+    mutating func optionalInteger() -> Int64?? { optional { $0.word().map(Int64.init(bitPattern:)) } }
 
     mutating func strings() -> [String]? {
         guard let total = count(), total <= bytes.count else { return nil }
