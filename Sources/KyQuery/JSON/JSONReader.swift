@@ -36,7 +36,7 @@ public final class JSONReader {
     var depthCount = 0
     private var scratch: [UInt8] = []
 
-    /// Creates a reader; `bufferSize` bounds the memory used for input. The default, 128 KiB, keeps
+    /// Creates a reader; `bufferSize` bounds the memory used for input. The default, 64 KiB, keeps
     /// the buffer in a core's cache while it is filled and scanned; larger ones were slower.
     public init(source: any ByteSource, documentName: String, bufferSize: Int = 64 << 10) {
         self.source = source
