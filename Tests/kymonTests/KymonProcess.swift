@@ -91,6 +91,11 @@ struct KymonProcess {
         try Data(text.utf8).write(to: url)
         return url.path
     }
+
+    /// Removes a file made by `temporaryFile`, with its folder.
+    static func removeTemporaryFile(_ path: String) {
+        try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
+    }
 }
 
 extension String {

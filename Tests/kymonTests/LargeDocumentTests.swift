@@ -25,16 +25,11 @@ struct LargeDocumentTests {
         return text + "}"
     }
 
-    /// Removes a file made by `KymonProcess.temporaryFile` with its folder.
-    static func remove(_ path: String) {
-        try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
-    }
-
     @Test("snapshot decoding /history as it arrives prints what replay prints for the same bytes")
     func snapshotEqualsReplay() async throws {
         let body = Self.history(entries: 1500, workflowBytes: 1000)
         let file = try KymonProcess.temporaryFile(body)
-        defer { Self.remove(file) }
+        defer { KymonProcess.removeTemporaryFile(file) }
         let routes = ["/queue": Self.emptyQueue, "/history?max_items=5000": FakeComfyUI.Response(body: Array(body.utf8))]
         try await FakeComfyUI.with(routes: routes) { server in
             let live = try await KymonProcess.run(["snapshot", "--server", server.baseURL, "--history-max-items", "5000", "--format", "jsonl"])
@@ -63,8 +58,8 @@ struct LargeDocumentTests {
         let small = try KymonProcess.temporaryFile(Self.history(entries: 6000, workflowBytes: 100))
         let large = try KymonProcess.temporaryFile(Self.history(entries: 60000, workflowBytes: 100))
         defer {
-            Self.remove(small)
-            Self.remove(large)
+            KymonProcess.removeTemporaryFile(small)
+            KymonProcess.removeTemporaryFile(large)
         }
         let few = try await MeasuredRun.run(["replay", small, "--format", "jsonl"])
         let many = try await MeasuredRun.run(["replay", large, "--format", "jsonl"])
