@@ -300,7 +300,8 @@ struct WatchProcess {
     /// Asks `/history/{id}` for prompts that ended or left the queue, retrying briefly since the
     /// entry is written just after the prompt's last event.
     private mutating func runLookups(now: Int64) async -> [ServerState.Change] {
-        let changes = apply(await fetch(readsQueue: false, lookups: dueLookups(now: now)).run(source: source, options: options), now: now)
+        let due = dueLookups(now: now)
+        let changes = due.isEmpty ? [] : apply(await fetch(readsQueue: false, lookups: due).run(source: source, options: options), now: now)
         if lookups.isEmpty { restartSeen = false }
         return changes
     }
