@@ -24,6 +24,7 @@ extension JSONReader {
     /// and hands anything unusual (escapes, non-ASCII text, a token cut by the buffer's end, an
     /// error) to the general scanners, which refill and report with line and column.
     func skipContainer() throws {
+        if !checksSkippedContainers, Self.uncheckedSkipIsFaster, try skipContainerUnchecked() { return }
         let baseDepth = depthCount
         let base = bytes
         var cursor = position

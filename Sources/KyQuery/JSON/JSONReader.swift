@@ -1,3 +1,5 @@
+import CKySkip
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,11 +22,11 @@ public final class JSONReader {
     public let documentName: String
 
     private var source: any ByteSource
-    private let storage: UnsafeMutableRawBufferPointer
-    let bytes: UnsafeMutablePointer<UInt8>
+    private var storage: UnsafeMutableRawBufferPointer
+    private(set) var bytes: UnsafeMutablePointer<UInt8>
     var position = 0
     var end = 0
-    private var atEndOfInput = false
+    private(set) var atEndOfInput = false
     /// Absolute offset of `bytes[0]` in the document.
     private var bufferOffset = 0
     private var newlinesBeforeBuffer = 0
@@ -35,6 +37,14 @@ public final class JSONReader {
     let containers: UnsafeMutablePointer<UInt8>
     var depthCount = 0
     private var scratch: [UInt8] = []
+    /// False skips objects and arrays by their strings and brackets alone, without checking
+    /// their grammar (`replay --fast-skip`); what is read is always checked.
+    public var checksSkippedContainers = true
+    /// The implementation that finds unchecked containers' ends (tests pin each one).
+    var uncheckedSkipLevel = KY_SKIP_LEVEL_BEST
+    /// Largest container skipped unchecked: the buffer grows to hold it whole. Larger ones are
+    /// skipped the checked way, which streams.
+    var uncheckedWindowLimit = 16 << 20
 
     /// Creates a reader; `bufferSize` bounds the memory used for input. The default, 64 KiB, keeps
     /// the buffer in a core's cache while it is filled and scanned; larger ones were slower.
@@ -235,6 +245,37 @@ public final class JSONReader {
         if count == 0 { atEndOfInput = true }
         end = count
         return count > 0
+    }
+
+    /// Bytes the buffer holds at most.
+    var capacity: Int { storage.count }
+
+    /// Moves the unread bytes to the front, grows the buffer to `wanted` bytes if it is smaller,
+    /// and reads until the buffer is full or the input ends. Returns how many bytes it added.
+    @discardableResult
+    func compactAndFill(capacity wanted: Int) throws -> Int {
+        countNewlines(upTo: position)
+        bufferOffset += position
+        let unread = end - position
+        if wanted > storage.count {
+            let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: wanted, alignment: 8)
+            larger.baseAddress.unsafelyUnwrapped.copyMemory(from: bytes + position, byteCount: unread)
+            storage.deallocate()
+            storage = larger
+            bytes = larger.bindMemory(to: UInt8.self).baseAddress.unsafelyUnwrapped
+        } else if position > 0 {
+            memmove(bytes, bytes + position, unread)
+        }
+        position = 0
+        end = unread
+        var added = 0
+        while end < storage.count, !atEndOfInput {
+            let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[end...]))
+            if count == 0 { atEndOfInput = true }
+            end += count
+            added += count
+        }
+        return added
     }
 
     private func countNewlines(upTo limit: Int) {
