@@ -35,17 +35,22 @@ enum Captures {
 }
 
 /// Decodes documents with the streaming decoder, as `kymon replay` does.
-func decodeDocuments(_ documents: [(name: String, bytes: [UInt8])], options: DecodeOptions = DecodeOptions(), bufferSize: Int = 1 << 20) throws -> Snapshot {
-    try assemble(documents, options: options, bufferSize: bufferSize).snapshot(source: "test", generatedAt: 0)
+/// `checksSkippedValues` false skips as `kymon replay --fast-skip` does.
+func decodeDocuments(
+    _ documents: [(name: String, bytes: [UInt8])], options: DecodeOptions = DecodeOptions(), bufferSize: Int = 1 << 20, checksSkippedValues: Bool = true
+) throws -> Snapshot {
+    try assemble(documents, options: options, bufferSize: bufferSize, checksSkippedValues: checksSkippedValues).snapshot(source: "test", generatedAt: 0)
 }
 
 /// The assembler after decoding `documents`; `spillingAfter` as in `SnapshotAssembler(spillingAfter:)`.
 func assemble(
-    _ documents: [(name: String, bytes: [UInt8])], options: DecodeOptions = DecodeOptions(), bufferSize: Int = 1 << 20, spillingAfter: Int? = nil
+    _ documents: [(name: String, bytes: [UInt8])], options: DecodeOptions = DecodeOptions(), bufferSize: Int = 1 << 20, spillingAfter: Int? = nil,
+    checksSkippedValues: Bool = true
 ) throws -> SnapshotAssembler {
     var assembler = spillingAfter.map { SnapshotAssembler(spillingAfter: $0) } ?? SnapshotAssembler()
     for document in documents {
         let reader = JSONReader(source: MemoryByteSource(document.bytes), documentName: document.name, bufferSize: bufferSize)
+        reader.checksSkippedContainers = checksSkippedValues
         try DocumentDecoder.decode(from: reader, into: &assembler, options: options)
     }
     return assembler
