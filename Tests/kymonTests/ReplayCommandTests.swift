@@ -26,6 +26,33 @@ struct ReplayCommandTests {
         #expect(lines.allSatisfy { String($0).jsonObject?["id"] != nil })
     }
 
+    @Test("--fast-skip: the same infos; damage inside a workflow goes unreported, a cut document is still an error")
+    func fastSkip() async throws {
+        let checked = try await KymonProcess.run(["replay", "--format", "jsonl"] + fixtures)
+        let fast = try await KymonProcess.run(["replay", "--format", "jsonl", "--fast-skip"] + fixtures)
+        #expect(checked.status == 0 && fast.status == 0)
+        #expect(fast.stdout == checked.stdout)
+
+        let entry = #"{"a1": {"prompt": [1, "a1", {"1": {"inputs": {}, "class_type": "X"}}, {"extra_pnginfo": {"workflow": {"nodes": [1 2]}}}, ["1"]], "# + #""outputs": {}, "status": {"status_str": "success", "completed": true, "messages": []}}}"#
+        let damaged = try KymonProcess.temporaryFile(entry, name: "damaged.json")
+        defer { KymonProcess.removeTemporaryFile(damaged) }
+        let strict = try await KymonProcess.run(["replay", "--format", "jsonl", damaged])
+        #expect(strict.status == 65)
+        #expect(strict.stderr == "kymon: \(damaged):1:115: expected ',' or ']', found '2'\n")
+        let lenient = try await KymonProcess.run(["replay", "--format", "jsonl", "--fast-skip", damaged])
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+        #expect(lenient.stdout.jsonObject?["id"] as? String == "a1")
+        #expect(lenient.stdout.jsonObject?["status"] as? String == "completed")
+
+        let cut = try KymonProcess.temporaryFile(String(entry.prefix(100)), name: "cut.json")
+        defer { KymonProcess.removeTemporaryFile(cut) }
+        let cutStrict = try await KymonProcess.run(["replay", cut])
+        let cutFast = try await KymonProcess.run(["replay", "--fast-skip", cut])
+        #expect(cutStrict.status == 65 && cutFast.status == 65)
+        #expect(cutFast.stderr == cutStrict.stderr)
+        #expect(cutFast.stderr.contains("unexpected end of input"))
+    }
+
     @Test("table: readable, uncoloured when not a terminal")
     func table() async throws {
         let run = try await KymonProcess.run(["replay", "--format", "table"] + fixtures)

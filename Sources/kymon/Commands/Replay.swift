@@ -17,6 +17,7 @@ extension Kymon {
                   $ kymon replay queue.json history.json
                   $ curl -s http://127.0.0.1:8188/history | kymon replay - --format jsonl
                   $ kymon replay history.json --channel redis   # feed a consumer under test
+                  $ kymon replay huge-history.json --fast-skip --format jsonl
 
                 With --channel or --stdout, the snapshot is published to those channels (as `publish` \
                 would) instead of printed; the channels' enabled switches are not consulted.
@@ -33,6 +34,14 @@ extension Kymon {
         @Argument(help: ArgumentHelp("Documents to read; - for standard input.", valueName: "file"), completion: .file(extensions: ["json"]))
         var files: [String] = []
 
+        @Flag(
+            help: ArgumentHelp(
+                "Skip what kymon does not read (workflows, prompt graphs) by its strings and brackets alone, several times faster.",
+                discussion: "Their JSON grammar is not checked, so damage inside them goes unreported; a cut-off document is still an error."
+            )
+        )
+        var fastSkip = false
+
         func validate() throws {
             if files.isEmpty { throw ValidationError("give at least one document to replay, or - for standard input") }
             if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
@@ -44,7 +53,7 @@ extension Kymon {
         func run() async throws {
             try await runReportingFailures {
                 let context = try CommandContext(global: global, overrides: output.overrides)
-                let source = FileSource(paths: files)
+                let source = FileSource(paths: files, checksSkippedValues: !fastSkip)
                 try source.checkReadable()
                 let names = ChannelName.selection(flags: channels.channels, addStdout: channels.addStdout, configuration: Configuration())
                 guard !names.isEmpty else { return try await SnapshotPrinter(context: context, output: output).run(source, spillingAfter: Self.infosInMemory) }
