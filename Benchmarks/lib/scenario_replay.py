@@ -1,5 +1,6 @@
 """replay: `kymon replay dump.json --format jsonl > /dev/null` on a small and a big history dump,
-beside `cat` (the ceiling), the Python json reference and jq, all in the same run."""
+with and without --fast-skip, beside `cat` (the ceiling), the Python json reference and jq, all in
+the same run."""
 import json
 import os
 import subprocess
@@ -63,7 +64,12 @@ def check_correctness(ctx, dump, python_out):
 
     mine, theirs = pairs(kymon_out), pairs(python_out)
     same = sorted(mine) == sorted(theirs)
-    detail = {"kymon_items": len(mine), "reference_items": len(theirs), "equal": same}
+    fast_out = os.path.join(ctx.work, "replay-small.kymon-fast-skip.jsonl")
+    with open(fast_out, "w") as out:
+        subprocess.run([ctx.kymon, "replay", dump, "--format", "jsonl", "--fast-skip"], stdout=out, check=False, env=ctx.kymon_env(), cwd=ctx.cwd)
+    with open(kymon_out, "rb") as checked, open(fast_out, "rb") as fast:
+        fast_same = checked.read() == fast.read()
+    detail = {"kymon_items": len(mine), "reference_items": len(theirs), "equal": same, "fast_skip_output_equal": fast_same}
     if not same:
         detail["only_kymon"] = sorted(set(mine) - set(theirs))[:5]
         detail["only_reference"] = sorted(set(theirs) - set(mine))[:5]
@@ -85,19 +91,21 @@ def run(ctx):
         subprocess.run(["cat", path], stdout=subprocess.DEVNULL)  # page cache warm for everyone
         env, cwd = ctx.kymon_env(), ctx.cwd
         kymon = repeated(ctx, [ctx.kymon, "replay", path, "--format", "jsonl"], env=env, cwd=cwd)
+        fast = repeated(ctx, [ctx.kymon, "replay", path, "--format", "jsonl", "--fast-skip"], env=env, cwd=cwd)
         cat = repeated(ctx, ["cat", path])
         python_out = os.path.join(ctx.work, "replay-%s.python.jsonl" % label)
         python = reference(ctx, "python", [ctx.python, os.path.join(LIB, "reference_extract.py"), path, python_out], size, 8)
         jq = reference(ctx, "jq", ["jq", "-c", "-f", os.path.join(LIB, "extract.jq"), path], size, 12)
         entry = {"file": os.path.basename(path), "bytes": size, "entries": manifest["entries"], "kinds": manifest["kinds"],
-                 "kymon": kymon.as_dict(), "cat": cat.as_dict(), "python": python.as_dict(), "jq": jq.as_dict()}
-        if kymon.wall and not kymon.skipped and kymon.status == 0:
-            entry["kymon"]["mb_per_s"] = round(size / kymon.wall / 1e6, 1)
+                 "kymon": kymon.as_dict(), "kymon_fast_skip": fast.as_dict(), "cat": cat.as_dict(), "python": python.as_dict(), "jq": jq.as_dict()}
+        for key, result in (("kymon", kymon), ("kymon_fast_skip", fast)):
+            if result.wall and not result.skipped and result.status == 0:
+                entry[key]["mb_per_s"] = round(size / result.wall / 1e6, 1)
         if kymon.status not in (0, None):
             entry["kymon"]["stderr"] = getattr(kymon, "stderr", "")
         results[label] = entry
-        print_line(label, size, kymon, cat, python, jq)
-        add_rows(ctx, label, size, kymon, cat, python, jq)
+        print_line(label, size, kymon, fast, cat, python, jq)
+        add_rows(ctx, label, size, kymon, fast, cat, python, jq)
         if label == "small":
             results["correctness"] = check_correctness(ctx, path, python_out)
             print("correctness (small dump): %s" % json.dumps(results["correctness"]))
@@ -105,21 +113,24 @@ def run(ctx):
     judge(ctx, results)
 
 
-def print_line(label, size, kymon, cat, python, jq):
+def print_line(label, size, kymon, fast, cat, python, jq):
     def show(name, r):
         if r.skipped:
             return "%s skipped (%s)" % (name, r.skipped)
         if r.status != 0:
             return "%s failed (exit %s)" % (name, r.status)
         return "%s %.2fs %s" % (name, r.wall, report.mib(r.rss_kib))
-    print("%s dump %.0f MB: %s" % (label, size / 1e6, "; ".join(show(n, r) for n, r in (("kymon", kymon), ("cat", cat), ("python", python), ("jq", jq)))), flush=True)
+    print("%s dump %.0f MB: %s" % (label, size / 1e6, "; ".join(show(n, r) for n, r in (("kymon", kymon), ("kymon --fast-skip", fast), ("cat", cat), ("python", python), ("jq", jq)))), flush=True)
 
 
-def add_rows(ctx, label, size, kymon, cat, python, jq):
+def add_rows(ctx, label, size, kymon, fast, cat, python, jq):
     head = "replay %s (%.0f MB)" % (label, size / 1e6)
     ok = not kymon.skipped and kymon.status == 0
     ctx.row(head, "wall s / throughput", "%.2f s, %.0f MB/s" % (kymon.wall, size / kymon.wall / 1e6) if ok else "failed", "", "",
             report.mib(kymon.rss_kib) if ok else "")
+    fast_ok = not fast.skipped and fast.status == 0
+    ctx.row("", "with --fast-skip", "%.2f s, %.0f MB/s" % (fast.wall, size / fast.wall / 1e6) if fast_ok else "failed", "", "",
+            report.mib(fast.rss_kib) if fast_ok else "")
     for name, r in (("cat (ceiling)", cat), ("python json", python), ("jq", jq)):
         if r.skipped:
             ctx.row("", "vs " + name, "", "skipped", "", "", r.skipped)
@@ -132,10 +143,11 @@ def add_rows(ctx, label, size, kymon, cat, python, jq):
 
 def judge(ctx, results):
     small, big = results["small"]["kymon"], results["big"]["kymon"]
-    speed = big.get("mb_per_s")
-    ctx.target("replay >= 1 GB/s (big dump)", None if speed is None else speed >= 1000,
-               "%s MB/s on %.0f MB" % (speed, results["big"]["bytes"] / 1e6))
-    rss = [r["peak_rss_kib"] for r in (small, big) if r.get("peak_rss_kib")]
+    for name, key in (("replay >= 1 GB/s (big dump, every byte checked)", "kymon"), ("replay --fast-skip >= 1 GB/s (big dump)", "kymon_fast_skip")):
+        speed = results["big"][key].get("mb_per_s")
+        ctx.target(name, None if speed is None else speed >= 1000, "%s MB/s on %.0f MB" % (speed, results["big"]["bytes"] / 1e6))
+    rss = [max(r.get("peak_rss_kib") or 0, f.get("peak_rss_kib") or 0) for r, f in
+           ((small, results["small"]["kymon_fast_skip"]), (big, results["big"]["kymon_fast_skip"])) if r.get("peak_rss_kib")]
     ctx.target("replay peak RSS <= 64 MiB", None if len(rss) < 2 else max(rss) <= 64 * 1024,
                "small %s, big %s" % (report.mib(small.get("peak_rss_kib")), report.mib(big.get("peak_rss_kib"))))
     if len(rss) == 2:
@@ -151,3 +163,5 @@ def judge(ctx, results):
     c = results.get("correctness", {})
     ctx.target("check: replay (id, status) set = Python reference", c.get("equal"),
                "%s infos vs %s reference entries, same (id, status) set: %s" % (c.get("kymon_items"), c.get("reference_items"), c.get("equal")))
+    ctx.target("check: replay --fast-skip output = replay output", c.get("fast_skip_output_equal"),
+               "small dump, byte for byte: %s" % c.get("fast_skip_output_equal"))
