@@ -149,7 +149,9 @@ def judge(ctx, results):
     rss = [max(r.get("peak_rss_kib") or 0, f.get("peak_rss_kib") or 0) for r, f in
            ((small, results["small"]["kymon_fast_skip"]), (big, results["big"]["kymon_fast_skip"])) if r.get("peak_rss_kib")]
     ctx.target("replay peak RSS <= 64 MiB", None if len(rss) < 2 else max(rss) <= 64 * 1024,
-               "small %s, big %s" % (report.mib(small.get("peak_rss_kib")), report.mib(big.get("peak_rss_kib"))))
+               "small %s, big %s; with --fast-skip %s, %s" % (report.mib(small.get("peak_rss_kib")), report.mib(big.get("peak_rss_kib")),
+                                                              report.mib(results["small"]["kymon_fast_skip"].get("peak_rss_kib")),
+                                                              report.mib(results["big"]["kymon_fast_skip"].get("peak_rss_kib"))))
     if len(rss) == 2:
         grows = rss[1] - rss[0]
         independent = grows <= max(4 * 1024, 0.15 * rss[0])
