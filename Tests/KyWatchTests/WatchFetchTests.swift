@@ -49,25 +49,28 @@ struct WatchFetchTests {
             "/history?max_items=100": .json("{}"),
         ])
         let harness = WatchHarness(server: server)
-        try await harness.whileWatching(try harness.makeWatcher()) {
+        // Reads may take 30 s here, so the slow one is answered, late.
+        try await harness.whileWatching(try harness.makeWatcher(httpTimeout: .seconds(30))) {
             try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
             let running = QueueDocuments.queue(running: [QueueDocuments.item(1, "A")])
             server.setRoute("/queue", running)
             await server.sendText(QueueDocuments.status)
             try await harness.waitUntil("A started") { harness.kinds(of: "A") == [.started] }
 
-            // The next read beside the socket takes 4 s and would add B ...
+            // The next read beside the socket takes 10 s and would add B ...
             let reads = queueReads(server)
-            server.setRoute("/queue", QueueDocuments.queue(running: [QueueDocuments.item(1, "A")], pending: [QueueDocuments.item(2, "B")], delay: .seconds(4)))
+            server.setRoute("/queue", QueueDocuments.queue(running: [QueueDocuments.item(1, "A")], pending: [QueueDocuments.item(2, "B")], delay: .seconds(10)))
             await server.sendText(QueueDocuments.status)
             try await harness.waitUntil("the slow /queue read") { queueReads(server) > reads }
+            let slowReadStarted = ContinuousClock.now
             // ... but B is gone from the server by the time the socket drops and the watcher
             // reads /queue again to re-sync: that answer is newer than the slow one.
             server.setRoute("/queue", running)
             let connections = server.webSocketConnectionCount
             await server.closeWebSockets()
             try await harness.waitUntil("the re-sync read") { server.webSocketConnectionCount > connections && queueReads(server) > reads + 1 }
-            try await Task.sleep(for: .seconds(5))
+            #expect(ContinuousClock.now - slowReadStarted < .seconds(9), "the re-sync read came after the slow answer: nothing was tested")
+            try await Task.sleep(until: slowReadStarted + .seconds(12))
             #expect(harness.kinds(of: "B").isEmpty, "the slow answer was applied after the newer one")
             #expect(harness.kinds(of: "A") == [.started])
         }

@@ -33,15 +33,16 @@ final class WatchHarness: Sendable {
         return settings
     }
 
-    /// A watcher of the fake server, or of `url` (the server's with credentials, say).
+    /// A watcher of the fake server, or of `url` (the server's with credentials, say);
+    /// `httpTimeout` bounds each HTTP read.
     func makeWatcher(
         settings: WatchSettings = WatchHarness.settings(), url: String? = nil, headers: [(name: String, value: String)] = [], bridgeToken: String? = nil,
-        tls: UpstreamTLS = UpstreamTLS()
+        tls: UpstreamTLS = UpstreamTLS(), httpTimeout: Duration = .seconds(5)
     ) throws -> ServerWatcher {
         var logger = Logger(label: "kymon-test")
         logger.logLevel = .critical
         let source = LiveSource(
-            server: try ServerURL(url ?? server.baseURL), historyMaxItems: settings.historyMaxItems, client: .shared, timeout: .seconds(5), headers: headers,
+            server: try ServerURL(url ?? server.baseURL), historyMaxItems: settings.historyMaxItems, client: .shared, timeout: httpTimeout, headers: headers,
             bridgeToken: bridgeToken, tls: tls, logger: logger
         )
         var socket = WebSocketConfiguration()
