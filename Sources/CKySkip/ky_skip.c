@@ -182,9 +182,14 @@ int ky_skip_level_available(ky_skip_level level) {
     case KY_SKIP_LEVEL_SSE2:
         return 1;
     case KY_SKIP_LEVEL_AVX2: {
+        // Asked from any thread: the answer is cached with atomic accesses.
         static int cached = -1;
-        if (cached < 0) cached = ky_cpu_has_avx2();
-        return cached;
+        int answer = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+        if (answer < 0) {
+            answer = ky_cpu_has_avx2();
+            __atomic_store_n(&cached, answer, __ATOMIC_RELAXED);
+        }
+        return answer;
     }
 #endif
     default:
