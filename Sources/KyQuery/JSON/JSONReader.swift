@@ -11,7 +11,8 @@ import Darwin
 /// Callers walk the document with `beginObject`/`nextKey`, `beginArray`/`nextElement` and the
 /// scalar readers, and `skipValue()` whatever they do not need. Skipped values are validated
 /// (structure, escapes, UTF-8) but never materialised, so memory stays at the buffer size whatever
-/// the document's size. Every failure is a `JSONSyntaxError` with line and column.
+/// the document's size; with `checksSkippedContainers` off, skipped objects and arrays are only
+/// matched by their strings and brackets. Every failure is a `JSONSyntaxError` with line and column.
 public final class JSONReader {
     /// Deepest nesting accepted; real ComfyUI documents stay far below it.
     public static let maximumDepth = 512
