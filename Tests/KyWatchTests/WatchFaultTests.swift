@@ -7,18 +7,9 @@ import Testing
 /// Restarts, dropped and silent sockets: the watcher recovers and says what happened.
 @Suite("Watching through faults")
 struct WatchFaultTests {
-    private func idleServer() async throws -> FakeComfyUI {
-        try await FakeComfyUI.start(routes: [
-            "/queue": .json(QueueDocuments.idle),
-            "/history?max_items=100": .json("{}"),
-            "/history?max_items=20": .json("{}"),
-            "/system_stats": FakeComfyUI.Response(body: try Streams.bytes("s00-idle-baseline", "http/05-system-stats.json")),
-        ])
-    }
-
     @Test("an HTTP read that fails while the socket stays up is retried at the poll pace, without waiting for a message")
     func httpFailureWithSocketUp() async throws {
-        let server = try await idleServer()
+        let server = try await FakeComfyUI.idleForWatch()
         let harness = WatchHarness(server: server)
         try await harness.whileWatching(try harness.makeWatcher()) {
             try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
@@ -36,7 +27,7 @@ struct WatchFaultTests {
 
     @Test("a restarted server: down, up, and the prompts it forgot are lost, not removed")
     func restart() async throws {
-        let server = try await idleServer()
+        let server = try await FakeComfyUI.idleForWatch()
         let harness = WatchHarness(server: server)
         try await harness.whileWatching(try harness.makeWatcher()) {
             try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
@@ -68,7 +59,7 @@ struct WatchFaultTests {
 
     @Test("a queue counter that starts again marks the server restarted even without downtime")
     func counterReset() async throws {
-        let server = try await idleServer()
+        let server = try await FakeComfyUI.idleForWatch()
         let harness = WatchHarness(server: server)
         try await harness.whileWatching(try harness.makeWatcher()) {
             try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
@@ -85,7 +76,7 @@ struct WatchFaultTests {
 
     @Test("a prompt that finishes while the socket is down is reported by polling, then the socket comes back")
     func droppedSocket() async throws {
-        let server = try await idleServer()
+        let server = try await FakeComfyUI.idleForWatch()
         let harness = WatchHarness(server: server)
         let history = try Streams.bytes("s01-success", "http/02-history-by-id.json")
         let id = "927bc2bd-18d6-4b6b-8c28-24c1bcf35d81"
@@ -116,7 +107,7 @@ struct WatchFaultTests {
 
     @Test("garbage on the socket (not JSON, wrong shapes, unknown types, binary junk, deep nesting) is skipped; the next real event is followed")
     func garbageFrames() async throws {
-        let server = try await idleServer()
+        let server = try await FakeComfyUI.idleForWatch()
         let harness = WatchHarness(server: server)
         try await harness.whileWatching(try harness.makeWatcher()) {
             try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
@@ -144,7 +135,7 @@ struct WatchFaultTests {
 
     @Test("a silent (zombie) socket is replaced, and the view follows the queue again")
     func silentSocket() async throws {
-        let server = try await idleServer()
+        let server = try await FakeComfyUI.idleForWatch()
         let harness = WatchHarness(server: server)
         try await harness.whileWatching(try harness.makeWatcher()) {
             try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
@@ -161,7 +152,7 @@ struct WatchFaultTests {
 
     @Test("the socket is opened as kymon-<id>, with the configured headers, never another client's id")
     func clientIdentity() async throws {
-        let server = try await idleServer()
+        let server = try await FakeComfyUI.idleForWatch()
         let harness = WatchHarness(server: server)
         let ids = try await harness.whileWatching(try harness.makeWatcher(headers: [(name: "X-Api-Key", value: "planted-secret")], bridgeToken: "bridge-secret")) {
             try await harness.waitUntil("the socket and the first reads") {

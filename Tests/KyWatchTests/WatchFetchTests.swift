@@ -10,24 +10,28 @@ import Testing
 struct WatchFetchTests {
     private func queueReads(_ server: FakeComfyUI) -> Int { server.requests.filter { $0.target == "/queue" }.count }
 
+    /// Once the socket is up: A starts, then the next `/queue` read, beside the socket, takes
+    /// `delay` and adds B. Returns when that read is out, with the `/queue` reads before it.
+    private func startSlowReadAddingB(_ server: FakeComfyUI, _ harness: WatchHarness, delay: Duration) async throws -> Int {
+        try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
+        server.setRoute("/queue", QueueDocuments.queue(running: [QueueDocuments.item(1, "A")]))
+        await server.sendText(QueueDocuments.status)
+        try await harness.waitUntil("A started") { harness.kinds(of: "A") == [.started] }
+
+        let reads = queueReads(server)
+        server.setRoute("/queue", QueueDocuments.queue(running: [QueueDocuments.item(1, "A")], pending: [QueueDocuments.item(2, "B")], delay: delay))
+        await server.sendText(QueueDocuments.status)
+        try await harness.waitUntil("the slow /queue read") { queueReads(server) > reads }
+        return reads
+    }
+
     @Test("a message that arrives while /queue is slow is handled at once; the answer still counts, and a prompt it predates is not taken for gone")
     func messagesDuringSlowRead() async throws {
-        let server = try await FakeComfyUI.start(routes: [
-            "/queue": .json(QueueDocuments.idle),
-            "/history?max_items=100": .json("{}"),
-        ])
+        let server = try await FakeComfyUI.idleForWatch()
         let harness = WatchHarness(server: server)
         try await harness.whileWatching(try harness.makeWatcher()) {
-            try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
-            server.setRoute("/queue", QueueDocuments.queue(running: [QueueDocuments.item(1, "A")]))
-            await server.sendText(QueueDocuments.status)
-            try await harness.waitUntil("A started") { harness.kinds(of: "A") == [.started] }
-
             // The next /queue answer takes 4 s and adds B; C starts on the socket meanwhile.
-            let reads = queueReads(server)
-            server.setRoute("/queue", QueueDocuments.queue(running: [QueueDocuments.item(1, "A")], pending: [QueueDocuments.item(2, "B")], delay: .seconds(4)))
-            await server.sendText(QueueDocuments.status)
-            try await harness.waitUntil("the slow /queue read") { queueReads(server) > reads }
+            _ = try await startSlowReadAddingB(server, harness, delay: .seconds(4))
             await server.sendText(#"{"type": "progress", "data": {"value": 3, "max": 10, "prompt_id": "A", "node": "1"}}"#)
             await server.sendText(#"{"type": "execution_start", "data": {"prompt_id": "C", "timestamp": 1795973001000}}"#)
             try await harness.waitUntil("A's progress and C started") { harness.kinds(of: "A").contains(.progress) && harness.kinds(of: "C") == [.started] }
@@ -44,28 +48,16 @@ struct WatchFetchTests {
 
     @Test("a /queue answer that is overtaken by a read made on reconnecting is dropped, not applied over the newer one")
     func staleAnswerDropped() async throws {
-        let server = try await FakeComfyUI.start(routes: [
-            "/queue": .json(QueueDocuments.idle),
-            "/history?max_items=100": .json("{}"),
-        ])
+        let server = try await FakeComfyUI.idleForWatch()
         let harness = WatchHarness(server: server)
         // Reads may take 30 s here, so the slow one is answered, late.
         try await harness.whileWatching(try harness.makeWatcher(httpTimeout: .seconds(30))) {
-            try await harness.waitUntil("the socket") { harness.panel?.connection == .connected }
-            let running = QueueDocuments.queue(running: [QueueDocuments.item(1, "A")])
-            server.setRoute("/queue", running)
-            await server.sendText(QueueDocuments.status)
-            try await harness.waitUntil("A started") { harness.kinds(of: "A") == [.started] }
-
             // The next read beside the socket takes 10 s and would add B ...
-            let reads = queueReads(server)
-            server.setRoute("/queue", QueueDocuments.queue(running: [QueueDocuments.item(1, "A")], pending: [QueueDocuments.item(2, "B")], delay: .seconds(10)))
-            await server.sendText(QueueDocuments.status)
-            try await harness.waitUntil("the slow /queue read") { queueReads(server) > reads }
+            let reads = try await startSlowReadAddingB(server, harness, delay: .seconds(10))
             let slowReadStarted = ContinuousClock.now
             // ... but B is gone from the server by the time the socket drops and the watcher
             // reads /queue again to re-sync: that answer is newer than the slow one.
-            server.setRoute("/queue", running)
+            server.setRoute("/queue", QueueDocuments.queue(running: [QueueDocuments.item(1, "A")]))
             let connections = server.webSocketConnectionCount
             await server.closeWebSockets()
             try await harness.waitUntil("the re-sync read") { server.webSocketConnectionCount > connections && queueReads(server) > reads + 1 }

@@ -17,3 +17,15 @@ enum QueueDocuments {
         .json(#"{"queue_running": [\#(running.joined(separator: ","))], "queue_pending": [\#(pending.joined(separator: ","))]}"#, delay: delay)
     }
 }
+
+extension FakeComfyUI {
+    /// A server with nothing queued and an empty history, for a watcher to start on.
+    static func idleForWatch() async throws -> FakeComfyUI {
+        try await start(routes: [
+            "/queue": .json(QueueDocuments.idle),
+            "/history?max_items=100": .json("{}"),
+            "/history?max_items=20": .json("{}"),
+            "/system_stats": Response(body: try Streams.bytes("s00-idle-baseline", "http/05-system-stats.json")),
+        ])
+    }
+}
