@@ -39,6 +39,8 @@ let package = Package(
         ),
         // Finds where a skipped JSON container ends, 64 bytes at a time (C: SSE2/AVX2 intrinsics).
         .target(name: "CKySkip"),
+        // malloc_trim for MemoryTrim (C: glibc's malloc.h is not in Swift's Glibc module).
+        .target(name: "CKyMemory"),
         .target(
             name: "KyQuery",
             dependencies: [
@@ -56,6 +58,7 @@ let package = Package(
             name: "KyWatch",
             dependencies: [
                 "KyQuery",
+                "CKyMemory",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import KyChannels
 import KyQuery
+import KyWatch
 import ServiceLifecycle
 
 extension Kymon {
@@ -77,7 +78,10 @@ extension Kymon {
                                 try await source.snapshot(options: options)
                             }
                             var groupConfiguration = ServiceGroupConfiguration(
-                                services: [.init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup)],
+                                services: [
+                                    .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup),
+                                    .init(service: MemoryTrim(logger: context.logger), successTerminationBehavior: .ignore),
+                                ],
                                 gracefulShutdownSignals: [.sigterm, .sigint],
                                 logger: context.logger
                             )

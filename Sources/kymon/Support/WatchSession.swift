@@ -139,6 +139,10 @@ struct WatchSession {
                 }
                 return nil
             }
+            group.addTask {
+                await MemoryTrim(logger: context.logger).runUntilCancelled()
+                return nil
+            }
             if interactive {
                 group.addTask {
                     while !Task.isCancelled {
