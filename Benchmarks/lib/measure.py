@@ -100,6 +100,31 @@ def status_kib(pid, key="VmRSS"):
     return None
 
 
+def resident_breakdown(pid):
+    """Resident KiB of a process by kind, from /proc/<pid>/smaps: the executable's code (r-x), the
+    rest of the executable, shared libraries, and anonymous memory (heap, stacks); None if unreadable."""
+    try:
+        exe = os.readlink("/proc/%d/exe" % pid)
+        lines = open("/proc/%d/smaps" % pid).read().splitlines()
+    except OSError:
+        return None
+    kinds = {"binary_code": 0, "binary_other": 0, "libraries": 0, "anonymous": 0}
+    kind = None
+    for line in lines:
+        fields = line.split()
+        if fields and "-" in fields[0] and ":" not in fields[0]:
+            path = fields[5] if len(fields) > 5 else ""
+            if path == exe:
+                kind = "binary_code" if "x" in fields[1] else "binary_other"
+            elif path.startswith("/"):
+                kind = "libraries"
+            else:
+                kind = "anonymous"
+        elif kind and fields and fields[0] == "Rss:":
+            kinds[kind] += int(fields[1])
+    return kinds
+
+
 def free_port():
     """A loopback port that was free a moment ago (for programs that cannot take port 0)."""
     with socket.socket() as s:
