@@ -14,7 +14,7 @@ public struct ProcessMappings: Sendable {
         /// Locked in memory, or device memory (`VmFlags` `lo`, `io`, `pf`): never dropped.
         public var pinned: Bool
 
-        /// A clean, read-only view of a file: private, not writable, not locked, no private copies.
+        /// A clean, read-only view of a file: private, not writable, not pinned, no private copies.
         /// Dropping its pages loses nothing; they come back from the file (or the page cache).
         public var isCleanFileView: Bool {
             let flags = Array(permissions)
