@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOSSL
 
 /// How kymon checks the certificates of `https://` ComfyUI servers, for HTTP reads and the
@@ -41,7 +36,7 @@ public struct UpstreamTLS: Sendable {
     static func certificates(in path: String) throws(ConfigurationError) -> [NIOSSLCertificate] {
         let bytes: [UInt8]
         do {
-            bytes = try readFile(path)
+            bytes = try WholeFile.read(path, limit: maximumBundleBytes)
         } catch {
             throw ConfigurationError("cannot read ca_file '\(path)': \(error.reason)")
         }
@@ -49,28 +44,5 @@ public struct UpstreamTLS: Sendable {
             throw ConfigurationError("ca_file '\(path)' holds no PEM certificate (expected -----BEGIN CERTIFICATE----- blocks)")
         }
         return certificates
-    }
-
-    private struct ReadError: Error {
-        let reason: String
-    }
-
-    /// The whole file, up to `maximumBundleBytes`.
-    private static func readFile(_ path: String) throws(ReadError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ReadError(reason: String(cString: strerror(errno)))
-            }
-            if count == 0 { return bytes }
-            bytes += chunk[..<count]
-            guard bytes.count <= maximumBundleBytes else { throw ReadError(reason: "larger than \(maximumBundleBytes >> 20) MiB") }
-        }
     }
 }
