@@ -71,11 +71,7 @@ struct MeasuredRun {
 
     /// `VmHWM` of a running process, in bytes; nil once it has exited (or before it has exec'd).
     private static func highWaterMark(of pid: pid_t) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-            let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap({ Int($0) })
-        else { return nil }
-        return kilobytes * 1024
+        ProcessStatus.kib("VmHWM", of: pid).map { $0 * 1024 }
     }
 
     struct SpawnFailed: Error {

@@ -19,9 +19,9 @@ struct MemoryTrimCommandTests {
         var after = 0
         let status = try await kymon.run {
             try await kymon.waitUntil("server_up") { kymon.lines.contains { $0["event"] as? String == "server_up" } }
-            before = try #require(Self.residentFileKiB(of: kymon.process.processIdentifier))
+            before = try #require(ProcessStatus.kib("RssFile", of: kymon.process.processIdentifier))
             try await kymon.waitUntil("the memory trim") { Self.droppedKiB(in: kymon.stderr) != nil }
-            after = try #require(Self.residentFileKiB(of: kymon.process.processIdentifier))
+            after = try #require(ProcessStatus.kib("RssFile", of: kymon.process.processIdentifier))
             kymon.signal(SIGTERM)
         }
         #expect(status == 0)
@@ -37,9 +37,9 @@ struct MemoryTrimCommandTests {
         var after = 0
         let status = try await kymon.run {
             try await kymon.waitUntil("the first message") { !kymon.lines.isEmpty }
-            before = try #require(Self.residentFileKiB(of: kymon.process.processIdentifier))
+            before = try #require(ProcessStatus.kib("RssFile", of: kymon.process.processIdentifier))
             try await kymon.waitUntil("the memory trim") { Self.droppedKiB(in: kymon.stderr) != nil }
-            after = try #require(Self.residentFileKiB(of: kymon.process.processIdentifier))
+            after = try #require(ProcessStatus.kib("RssFile", of: kymon.process.processIdentifier))
             let published = kymon.lines.count
             try await kymon.waitUntil("a round after the trim") { kymon.lines.count > published }
             kymon.signal(SIGTERM)
@@ -53,14 +53,6 @@ struct MemoryTrimCommandTests {
     private static func droppedKiB(in stderr: String) -> Int? {
         guard let range = stderr.range(of: "memory trim: dropped ") else { return nil }
         return Int(stderr[range.upperBound...].prefix { $0.isNumber })
-    }
-
-    /// `RssFile` of a running process, in KiB.
-    private static func residentFileKiB(of pid: pid_t) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("RssFile:") })
-        else { return nil }
-        return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
     }
     #endif
 }
