@@ -7,6 +7,7 @@ extension Kymon {
     /// `kymon doctor`: is everything kymon needs reachable and accepted?
     struct Doctor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "doctor",
             abstract: "Check the server, the bridge and every selected channel, and print a checklist.",
             discussion: """
                 Checks that ComfyUI answers (and its version, from /system_stats), whether the kymon bridge \

@@ -9,6 +9,7 @@ extension Kymon {
     /// `kymon publish`: the snapshot, sent to the channels once (cron) or on a timer (daemon).
     struct Publish: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "publish",
             abstract: "Send the snapshot to the channels, once (for cron) or every --interval seconds.",
             discussion: """
                 Each message is a kymon.snapshot/1 document with "server" and "seq" added. Sends run \

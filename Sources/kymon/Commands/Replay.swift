@@ -7,6 +7,7 @@ extension Kymon {
     /// `kymon replay`: the same report from saved documents.
     struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "replay",
             abstract: "Report on saved ComfyUI documents (queue, history, jobs) of any size.",
             discussion: """
                 Accepts any mix of /queue, /history, /history/{id}, /api/jobs and /api/jobs/{id} \

@@ -6,6 +6,7 @@ extension Kymon {
     /// `kymon snapshot`: one look at a live server's queue and recent history.
     struct Snapshot: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "snapshot",
             abstract: "Show the queue and recent history of a live ComfyUI server, once.",
             discussion: """
                 Reads GET /queue and GET /history?max_items=N. With --id, the exit status tells the \

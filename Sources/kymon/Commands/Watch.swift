@@ -9,6 +9,7 @@ extension Kymon {
     /// `kymon watch`: follows one or more servers live, as a terminal view or an event stream.
     struct Watch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "watch",
             abstract: "Follow servers live: a terminal view, or kymon.event/1 lines for programs and channels.",
             discussion: """
                 kymon connects to each server's /ws as kymon-<uuid> (never another client's id). With the \
