@@ -23,10 +23,25 @@ enum ErrorText {
         guard line.hasPrefix(prefix), let closing = line.lastRange(of: "\", line ") else { return line }
         let path = line[line.index(line.startIndex, offsetBy: prefix.count)..<closing.lowerBound]
         let rest = line[closing.upperBound...]
-        guard let comma = rest.firstRange(of: ", in "), Int(rest[..<comma.lowerBound]) != nil else { return line }
+        guard let comma = rest.firstRange(ofPlain: ", in "), Int(rest[..<comma.lowerBound]) != nil else { return line }
         let components = path.split(whereSeparator: { $0 == "/" || $0 == "\\" })
-        let shortPath = components.suffix(2).joined(separator: "/")
+        // The last two components; `suffix(2).joined` would cost a process's first call runtime type lookups.
+        let shortPath = components.count < 2
+            ? String(components.last ?? "") : "\(components[components.count - 2])/\(components[components.count - 1])"
         return "\(shortPath), line \(rest[..<comma.lowerBound]), in \(rest[comma.upperBound...])"
+    }
+}
+
+extension Substring {
+    /// The range of the first occurrence of `needle`. Unlike `firstRange(of:)` it needs no
+    /// string-processing searcher, whose generic set-up costs a process's first call runtime type lookups.
+    func firstRange(ofPlain needle: String) -> Range<Index>? {
+        var index = startIndex
+        while index < endIndex {
+            if self[index...].hasPrefix(needle) { return index..<self.index(index, offsetBy: needle.count) }
+            index = self.index(after: index)
+        }
+        return nil
     }
 }
 
