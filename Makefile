@@ -25,10 +25,12 @@ MANDOC ?= mandoc
 # ones a running `watch` executes side by side (scripts/link-order.txt, made by scripts/link-order):
 # a page fault maps 64 KiB of code around what it needs, so scattered, they keep most of the binary
 # resident.
+# The toolchain's static link exports every symbol of the program (-export-dynamic): 34,000 that
+# nothing loads against, which the dynamic linker's dladdr then searches at every start.
 LINK_ORDER := scripts/link-order.txt
 STATIC_BUILD := --static-swift-stdlib --scratch-path .build-static \
 	-Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections \
-	-Xlinker --section-ordering-file=$(CURDIR)/$(LINK_ORDER)
+	-Xlinker --section-ordering-file=$(CURDIR)/$(LINK_ORDER) -Xlinker --no-export-dynamic
 RELEASE_BINARY := .build-static/release/kymon
 MAN_PAGE := man/kymon.1
 
