@@ -15,6 +15,12 @@ CURL_JQ = """set -eo pipefail
 curl -sf "$1/history?max_items=$2" | jq -c -f "$3/extract.jq" > /dev/null
 wait $!
 """
+# The floor for any client: the same two answers, downloaded and thrown away.
+CURL_ONLY = """set -eo pipefail
+curl -sf -o /dev/null "$1/queue" &
+curl -sf -o /dev/null "$1/history?max_items=$2"
+wait $!
+"""
 
 
 def install_comfy_cli(ctx):
@@ -97,6 +103,12 @@ def one_case(ctx, server, n, comfy, comfy_skip):
     runs = max(1, len(getattr(curl, "runs", [1])))
     case["curl_jq"] = dict(curl.as_dict(), bytes_received=sent // runs, requests=sorted(set(r[2] for r in targets)))
 
+    before = server.stats()
+    download = repeated(ctx, ["bash", "-c", CURL_ONLY, "curl", server.url, str(n)])
+    sent, targets = wire(server, before)
+    runs = max(1, len(getattr(download, "runs", [1])))
+    case["curl_only"] = dict(download.as_dict(), bytes_received=sent // runs, requests=sorted(set(r[2] for r in targets)))
+
     if comfy:
         argv = [comfy, "--json", "jobs", "ls", "--host", "127.0.0.1", "--port", str(server.port), "--limit", str(n)]
         before = server.stats()
@@ -125,7 +137,8 @@ def show(ctx, case):
     ok = k.get("exit") == 0
     ctx.row(head, "wall s (asks max_items=%d)" % n, "%.3f s" % k["wall_s"] if ok else "failed: %s" % k.get("stderr", k.get("skipped", ""))[-80:],
             "", "", report.mib(k.get("peak_rss_kib")) if ok else "", "%s items, %.1f MB received" % (k.get("items"), k["bytes_received"] / 1e6))
-    for name, key, asks in (("curl + jq", "curl_jq", "max_items=%d" % n), ("comfy-cli jobs ls", "comfy_cli", "full /history")):
+    for name, key, asks in (("curl + jq", "curl_jq", "max_items=%d" % n), ("curl alone (download only)", "curl_only", "max_items=%d" % n),
+                            ("comfy-cli jobs ls", "comfy_cli", "full /history")):
         r = case[key]
         if r.get("skipped"):
             ctx.row("", "vs " + name, "", "skipped", "", "", r["skipped"][:100])
@@ -139,7 +152,8 @@ def show(ctx, case):
         if r.get("note"):
             note += "; " + r["note"]
         ctx.row("", "vs " + name, "", "%.3f s, %s" % (r["wall_s"], report.mib(r.get("peak_rss_kib"))), ratio, "", note)
-    print("%d entries: kymon %s; curl+jq %s; comfy-cli %s" % (n, brief(k), brief(case["curl_jq"]), brief(case["comfy_cli"])), flush=True)
+    print("%d entries: kymon %s; curl+jq %s; curl alone %s; comfy-cli %s" % (n, brief(k), brief(case["curl_jq"]), brief(case["curl_only"]),
+                                                                          brief(case["comfy_cli"])), flush=True)
 
 
 def brief(r):
