@@ -30,6 +30,21 @@ struct HTTPChannelTests {
         }
     }
 
+    @Test("webhook: credentials in the URL go as basic auth, percent-decoded, never in the target or the display")
+    func webhookCredentials() async throws {
+        try await FakeComfyUI.with(routes: ["/hook": .json("{}")]) { server in
+            let withCredentials = server.baseURL.replacingOccurrences(of: "://", with: "://ops%40gpu:p%3Aw@")
+            let url = try #require(WebhookURL("\(withCredentials)/hook"))
+            #expect(url.display == "\(server.baseURL)/hook")
+            try await HTTPClient.withHTTPClient { client in
+                try await WebhookChannel(url: url, secret: nil, headers: [], client: client, timeout: .seconds(5)).send(message)
+            }
+            let request = try #require(server.requests.first)
+            #expect(request.target == "/hook")
+            #expect(request.headers["authorization"] == "Basic " + Data("ops@gpu:p:w".utf8).base64EncodedString())
+        }
+    }
+
     @Test("webhook: 5xx is retriable, 4xx is not, and errors never show the query")
     func webhookErrors() async throws {
         try await FakeComfyUI.with(routes: ["/down?key=k1": .json("{}", status: 503), "/gone?key=k1": .json("{}", status: 410)]) { server in

@@ -1,3 +1,5 @@
+import KyQuery
+
 extension RedisConfiguration {
     /// Reads server, credentials and database from `redis://[user:password@]host[:port][/db]`; the other
     /// settings keep their defaults.
@@ -37,10 +39,10 @@ extension RedisConfiguration {
             guard let colon = userInfo.firstIndex(of: ":") else {
                 throw invalid("the part before '@' must be 'user:password' or ':password'")
             }
-            guard let user = Self.percentDecoded(userInfo[..<colon]) else {
+            guard let user = PercentDecoding.string(userInfo[..<colon]) else {
                 throw invalid("the user name has a malformed percent escape or is not UTF-8")
             }
-            guard let password = Self.percentDecoded(userInfo[userInfo.index(after: colon)...]) else {
+            guard let password = PercentDecoding.string(userInfo[userInfo.index(after: colon)...]) else {
                 throw invalid("the password has a malformed percent escape or is not UTF-8")
             }
             guard !password.isEmpty else {
@@ -111,32 +113,5 @@ extension RedisConfiguration {
     private static func decimal(_ text: Substring) -> Int? {
         guard !text.isEmpty, text.count <= 9, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return Int(text)
-    }
-
-    /// `text` with `%XX` escapes decoded, or `nil` when an escape is malformed or the result is not UTF-8.
-    private static func percentDecoded(_ text: Substring) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                return nil
-            }
-            bytes.append(high << 4 | low)
-        }
-        let decoded = String(decoding: bytes, as: UTF8.self)
-        return decoded.utf8.elementsEqual(bytes) ? decoded : nil
-    }
-
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return digit - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import KyQuery
 
 /// A webhook address: kept whole for requests, shown without credentials or query.
 public struct WebhookURL: Sendable, Equatable {
@@ -27,7 +28,8 @@ public struct WebhookURL: Sendable, Equatable {
         let path = afterAuthority.prefix { $0 != "?" && $0 != "#" }
         display = String(scheme) + host + path
         if let at = authority.lastIndex(of: "@") {
-            let credentials = authority[..<at].removingPercentEncoding ?? String(authority[..<at])
+            let userInfo = authority[..<at]
+            let credentials = PercentDecoding.string(userInfo) ?? String(userInfo)
             basicAuthorization = "Basic " + Data(credentials.utf8).base64EncodedString()
         } else {
             basicAuthorization = nil

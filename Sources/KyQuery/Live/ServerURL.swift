@@ -36,27 +36,12 @@ public struct ServerURL: Sendable, Equatable, CustomStringConvertible {
         rawValue = value
         redacted = String(value[..<schemeEnd.upperBound]) + hostPart + afterScheme[authority.endIndex...]
         if let at = authority.lastIndex(of: "@") {
-            let credentials = Self.percentDecoded(authority[..<at])
+            let userInfo = authority[..<at]
+            let credentials = PercentDecoding.bytes(userInfo) ?? Array(userInfo.utf8)
             basicAuthorization = "Basic " + Data(credentials).base64EncodedString()
         } else {
             basicAuthorization = nil
         }
-    }
-
-    /// Bytes of `text` with `%XX` escapes decoded.
-    private static func percentDecoded(_ text: Substring) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
-                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return bytes
     }
 
     public var description: String { redacted }
