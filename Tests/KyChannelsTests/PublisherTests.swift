@@ -94,7 +94,29 @@ struct PublisherTests {
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data("{not json".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(throws: PublishStateError.self) { try PublishState.load(path: path, server: "s") }
+        let error = #expect(throws: PublishStateError.self) { try PublishState.load(path: path, server: "s") }
+        #expect(error?.description == "cannot read the state file '\(path)': not valid JSON; move it away to start fresh")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "{not json")
+    }
+
+    @Test("a state file that is JSON but not a state says what is wrong", arguments: [
+        (#"{"schema":"kymon.state/1","seq":1,"statuses":{}}"#, #"no "server" member"#),
+        (#"{"schema":"kymon.state/1","server":"s","seq":"one","statuses":{}}"#, #""seq" has the wrong type"#),
+    ])
+    func wrongState(text: String, problem: String) throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: PublishStateError.self) { try PublishState.load(path: path, server: "s") }
+        #expect(error?.description == "cannot read the state file '\(path)': \(problem); move it away to start fresh")
+    }
+
+    @Test("a state file that cannot be read gives the system's reason")
+    func unreadableState() throws {
+        let path = temporaryPath()
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let error = #expect(throws: PublishStateError.self) { try PublishState.load(path: path, server: "s") }
+        #expect(error?.description == "cannot read the state file '\(path)': Is a directory; move it away to start fresh")
     }
 }

@@ -3,7 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KyQuery
 
 /// What `publish --on-change --state FILE` remembers between runs: the last sequence number and the
@@ -40,16 +44,35 @@ public struct PublishState: Codable, Sendable, Equatable {
 
     /// Reads the state file; a missing file is a fresh state.
     public static func load(path: String, server: String) throws -> PublishState {
-        guard FileManager.default.fileExists(atPath: path) else { return PublishState(server: server) }
+        if access(path, F_OK) != 0, errno == ENOENT { return PublishState(server: server) }
+        let bytes: [UInt8]
         do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            let state = try JSONDecoder().decode(PublishState.self, from: data)
-            guard state.schema == schema else { throw PublishStateError("'\(path)' is not a kymon state file (schema \(state.schema))") }
-            return state
-        } catch let error as PublishStateError {
-            throw error
+            bytes = try WholeFile.read(path, limit: maximumFileSize)
         } catch {
-            throw PublishStateError("cannot read the state file '\(path)': \(error.localizedDescription); move it away to start fresh")
+            throw PublishStateError("cannot read the state file '\(path)': \(error.reason); move it away to start fresh")
+        }
+        let state: PublishState
+        do {
+            state = try JSONDecoder().decode(PublishState.self, from: Data(bytes))
+        } catch {
+            throw PublishStateError("cannot read the state file '\(path)': \(explain(error)); move it away to start fresh")
+        }
+        guard state.schema == schema else { throw PublishStateError("'\(path)' is not a kymon state file (schema \(state.schema))") }
+        return state
+    }
+
+    /// A state file holds a number and a status per prompt of one snapshot: far below this.
+    static let maximumFileSize = 64 << 20
+
+    /// What is wrong with a state file that does not decode, in a few words.
+    private static func explain(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .dataCorrupted: return "not valid JSON"
+        case .keyNotFound(let key, _): return "no \"\(key.stringValue)\" member"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type"
+        @unknown default: return "\(error)"
         }
     }
 

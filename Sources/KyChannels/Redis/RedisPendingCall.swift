@@ -1,4 +1,4 @@
-import Foundation
+import NIOConcurrencyHelpers
 
 /// One caller waiting for a job on a ``RedisConnectionQueue``: it is resumed exactly once, with the job's
 /// result or, as soon as its task is cancelled, with `.cancelled`, whichever comes first.
@@ -12,7 +12,7 @@ final class RedisPendingCall<Value: Sendable>: @unchecked Sendable {
         case cancelled
     }
 
-    private let lock = NSLock()
+    private let lock = NIOLock()
     private var continuation: CheckedContinuation<Outcome, Never>?
     private var outcome: Outcome?
     private var cancelled = false
