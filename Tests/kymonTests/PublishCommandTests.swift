@@ -102,6 +102,18 @@ struct PublishCommandTests {
         #expect(try await KymonProcess.run(["replay", history, "--stdout", "--format", "json"]).status == 64)
     }
 
+    @Test("a state file that does not decode: exit 74, what is wrong, nothing sent, the file left as it is")
+    func badStateFile() async throws {
+        let text = #"{"schema":"kymon.state/1","seq":1,"statuses":{}}"#
+        let state = try KymonProcess.temporaryFile(text, name: "state.json")
+        defer { KymonProcess.removeTemporaryFile(state) }
+        let run = try await KymonProcess.run(["publish", "--from", history, "--stdout", "--on-change", "--state", state])
+        #expect(run.status == 74)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains(#"cannot read the state file '\#(state)': no "server" member; move it away to start fresh"#))
+        #expect(try String(contentsOfFile: state, encoding: .utf8) == text)
+    }
+
     @Test("an unreachable server exits 69")
     func unreachable() async throws {
         try await RefusingPort.withURL { url in
