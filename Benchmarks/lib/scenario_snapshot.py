@@ -82,32 +82,28 @@ def run(ctx):
     judge(ctx, results)
 
 
+def repeated_on_server(ctx, server, argv, **kwargs):
+    """repeated() runs of argv against server: the result, and its figures with the bytes the server
+    sent per run and the request targets."""
+    before = server.stats()
+    result = repeated(ctx, argv, **kwargs)
+    sent, targets = wire(server, before)
+    runs = max(1, len(getattr(result, "runs", [1])))
+    return result, dict(result.as_dict(), bytes_received=sent // runs, requests=sorted(set(r[2] for r in targets)))
+
+
 def one_case(ctx, server, n, comfy, comfy_skip):
     env, cwd = ctx.kymon_env(), ctx.cwd
     case = {"history_entries": n}
     kymon_argv = [ctx.kymon, "snapshot", "--server", server.url, "--format", "json", "--history-max-items", str(n)]
-    before = server.stats()
     out_path = os.path.join(ctx.work, "snapshot-%d.kymon.json" % n)
     with open(out_path, "w") as out:  # one line per run
-        kymon = repeated(ctx, kymon_argv, env=env, cwd=cwd, stdout=out)
-    sent, targets = wire(server, before)
-    runs = max(1, len(getattr(kymon, "runs", [1])))
-    case["kymon"] = dict(kymon.as_dict(), bytes_received=sent // runs, requests=sorted(set(r[2] for r in targets)),
-                         items=last_line(out_path, lambda doc: len(doc["items"])))
+        kymon, case["kymon"] = repeated_on_server(ctx, server, kymon_argv, env=env, cwd=cwd, stdout=out)
+    case["kymon"]["items"] = last_line(out_path, lambda doc: len(doc["items"]))
     if kymon.status not in (0, None):
         case["kymon"]["stderr"] = getattr(kymon, "stderr", "")
-
-    before = server.stats()
-    curl = repeated(ctx, ["bash", "-c", CURL_JQ, "curl+jq", server.url, str(n), LIB])
-    sent, targets = wire(server, before)
-    runs = max(1, len(getattr(curl, "runs", [1])))
-    case["curl_jq"] = dict(curl.as_dict(), bytes_received=sent // runs, requests=sorted(set(r[2] for r in targets)))
-
-    before = server.stats()
-    download = repeated(ctx, ["bash", "-c", CURL_ONLY, "curl", server.url, str(n)])
-    sent, targets = wire(server, before)
-    runs = max(1, len(getattr(download, "runs", [1])))
-    case["curl_only"] = dict(download.as_dict(), bytes_received=sent // runs, requests=sorted(set(r[2] for r in targets)))
+    _, case["curl_jq"] = repeated_on_server(ctx, server, ["bash", "-c", CURL_JQ, "curl+jq", server.url, str(n), LIB])
+    _, case["curl_only"] = repeated_on_server(ctx, server, ["bash", "-c", CURL_ONLY, "curl", server.url, str(n)])
 
     if comfy:
         argv = [comfy, "--json", "jobs", "ls", "--host", "127.0.0.1", "--port", str(server.port), "--limit", str(n)]
